@@ -1,0 +1,39 @@
+"""``#KSUMMA``: the spec's control checksum (SIE 4B/4C §10).
+
+Standard CRC-32 (``zlib.crc32``) over, for each record between the opening and
+the closing ``#KSUMMA``, the label followed by every field's content as CP437
+bytes: no separators, no line breaks, no enclosing quotes, no braces (neither
+around object lists nor the voucher's row block), an escaped quote counted as
+the quote alone. The value is written as an unsigned decimal integer.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+
+Field = str | tuple[str, ...]
+
+
+def record_bytes(label: str, fields: Sequence[Field]) -> bytes:
+    """The bytes one record contributes to the checksum."""
+    parts = [label]
+    for value in fields:
+        if isinstance(value, tuple):
+            parts.extend(value)
+        else:
+            parts.append(value)
+    return "".join(parts).encode("cp437", errors="replace")
+
+
+def update(crc: int, label: str, fields: Sequence[Field]) -> int:
+    """Feed one record into a running checksum (start with ``crc=0``)."""
+    return zlib.crc32(record_bytes(label, fields), crc)
+
+
+def ksumma(records: Iterable[tuple[str, Sequence[Field]]]) -> int:
+    """Checksum of a sequence of ``(label, fields)`` records."""
+    crc = 0
+    for label, fields in records:
+        crc = update(crc, label, fields)
+    return crc
