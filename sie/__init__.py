@@ -1,0 +1,47 @@
+"""SIE files: read, validate and write the Swedish accounting exchange format.
+
+    >>> import sie
+    >>> result = sie.read("samples/norrsken_ab_2025.se")   # doctest: +SKIP
+    >>> model, findings = result                            # doctest: +SKIP
+"""
+
+from sie.findings import CATALOGUE, Finding
+from sie.model import (
+    Account,
+    Balance,
+    Dimension,
+    FinancialYear,
+    Header,
+    Ledger,
+    Object,
+    ObjectBalance,
+    PeriodBalance,
+    Row,
+    SieFile,
+    UnknownRecord,
+    Voucher,
+)
+from sie.reader import NotSie, ReadResult, iter_records, iter_vouchers, read
+
+__all__ = [
+    "CATALOGUE",
+    "Account",
+    "Balance",
+    "Dimension",
+    "FinancialYear",
+    "Finding",
+    "Header",
+    "Ledger",
+    "NotSie",
+    "Object",
+    "ObjectBalance",
+    "PeriodBalance",
+    "ReadResult",
+    "Row",
+    "SieFile",
+    "UnknownRecord",
+    "Voucher",
+    "iter_records",
+    "iter_vouchers",
+    "read",
+]

@@ -1,0 +1,158 @@
+"""Which character encoding a SIE file is really in, and repairs of mixed files.
+
+SIE mandates CP437 (``#FORMAT PC8``) and nearly every real file is CP437, but
+some are UTF-8 (with or without BOM) or Windows-1252, and several vendors' CP437
+files contain isolated Latin-1 bytes (``Å`` as 0xC5 next to a CP437 ``å``).
+We decide from byte statistics of Swedish letters, use chardet as the
+tie-breaker, and repair isolated Latin-1 letters inside CP437 text, reporting
+every repair.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import attrs
+import chardet
+
+from sie.findings import Finding, finding
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+# Swedish (and common) letters: their byte in CP437 and in Latin-1/Windows-1252.
+_LETTERS = "åäöÅÄÖéü"
+_CP437_BYTES = bytes(_LETTERS.encode("cp437"))
+_LATIN1_BYTES = bytes(_LETTERS.encode("latin-1"))
+
+#: A Latin-1 letter's byte read as CP437 (e.g. 0xC5 -> '┼') -> the letter meant ('Å').
+REPAIRS: dict[str, str] = {
+    bytes([b]).decode("cp437"): bytes([b]).decode("latin-1") for b in _LATIN1_BYTES
+}
+_REPAIR_RE = re.compile("[" + "".join(REPAIRS) + "]")
+# Box drawing next to a candidate means real box drawing, not a misread letter.
+_GRAPHIC_RE = re.compile(
+    "[" + "".join(c for c in map(chr, range(0x2500, 0x25A0)) if c not in REPAIRS) + "]"
+)
+_ASCII = bytes(range(128))
+
+
+@attrs.frozen(slots=True)
+class Decoded:
+    """The text of a file, the codec used and what was noticed doing it."""
+
+    text: str
+    encoding: str
+    findings: tuple[Finding, ...] = ()
+
+
+def detect(data: bytes) -> str:
+    """Python codec name for ``data``: cp437, utf-8, utf-8-sig, cp1252 or latin-1."""
+    if data.startswith(UTF8_BOM):
+        return "utf-8-sig"
+    high = data.translate(None, _ASCII)
+    if not high:
+        return "cp437"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    cp437_votes = sum(high.count(b) for b in _CP437_BYTES)
+    latin_votes = sum(high.count(b) for b in _LATIN1_BYTES)
+    if cp437_votes > latin_votes:
+        return "cp437"
+    if latin_votes > cp437_votes:
+        return _windows_or_latin(data)
+    guess = chardet.detect(high[:65536] if len(high) > 65536 else data[:262144])
+    name = (guess.get("encoding") or "").lower()
+    if name in {"windows-1252", "iso-8859-1", "iso-8859-15", "latin-1"}:
+        return _windows_or_latin(data)
+    return "cp437"
+
+
+def _windows_or_latin(data: bytes) -> str:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "cp1252"
+
+
+def decode(data: bytes, file: str = "") -> Decoded:
+    """Decode a whole file, repairing isolated Latin-1 letters in CP437 text."""
+    encoding = detect(data)
+    text = data.decode(encoding)
+    notes: list[Finding] = [_encoding_finding(encoding, file)]
+    if encoding == "cp437" and _REPAIR_RE.search(text):
+        text, repairs = repair(text, file)
+        notes.extend(repairs)
+    return Decoded(text, encoding, tuple(notes))
+
+
+def _encoding_finding(encoding: str, file: str) -> Finding:
+    if encoding == "cp437":
+        return finding("encoding", "decoded as CP437 (#FORMAT PC8)", 0, file)
+    return finding(
+        "encoding-declared",
+        f"the file is {encoding.upper()}, not CP437 as SIE requires; read as {encoding.upper()}. "
+        "Ask the exporting program for a CP437 (PC8) export, or keep this reading if the "
+        "Swedish letters look right",
+        0,
+        file,
+    )
+
+
+def repair(text: str, file: str = "", first_line: int = 1) -> tuple[str, list[Finding]]:
+    """Replace Latin-1 letters misread as CP437 graphics, one finding per repair."""
+    notes: list[Finding] = []
+    pieces: list[str] = []
+    last = 0
+    line = first_line
+    counted_to = 0
+    for match in _REPAIR_RE.finditer(text):
+        pos = match.start()
+        before = text[pos - 1 : pos]
+        after = text[pos + 1 : pos + 2]
+        if _GRAPHIC_RE.match(before) or _GRAPHIC_RE.match(after):
+            continue  # a run of box drawing or maths symbols is meant as such
+        line += text.count("\n", counted_to, pos)
+        counted_to = pos
+        wrong = match.group()
+        right = REPAIRS[wrong]
+        byte = wrong.encode("cp437")[0]
+        pieces.append(text[last:pos])
+        pieces.append(right)
+        last = pos + 1
+        notes.append(
+            finding(
+                "encoding-repair",
+                f"byte 0x{byte:02X} is Latin-1 '{right}' inside CP437 text (CP437 would be "
+                f"'{wrong}'); read as '{right}'",
+                line,
+                file,
+            )
+        )
+    if not notes:
+        return text, notes
+    pieces.append(text[last:])
+    return "".join(pieces), notes
+
+
+def lines(text: str) -> Iterator[str]:
+    """Lines of ``text`` split on LF (a CR before it stays and counts as blank space).
+
+    A file that uses CR alone (old Mac) is split on CR.
+    """
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
+    find = text.find
+    start = 0
+    end = find("\n")
+    while end >= 0:
+        yield text[start:end]
+        start = end + 1
+        end = find("\n", start)
+    if start < len(text):
+        yield text[start:]

@@ -1,0 +1,283 @@
+"""Reading SIE files: ``read`` (whole model), ``iter_records`` and ``iter_vouchers`` (streaming).
+
+Input is always bytes (a path, a ``bytes`` object or a binary stream): the
+encoding is decided here, never assumed (see :mod:`sie.encoding`). Whatever is
+skipped, filled in or repaired is reported as a :class:`~sie.findings.Finding`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+import attrs
+
+from sie import encoding as enc
+from sie.findings import Finding, finding, has_errors
+from sie.model import SieFile, Voucher
+from sie.records import Builder
+from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, LineSyntaxError, Record, parse_line
+
+Source = str | os.PathLike[str] | bytes | BinaryIO
+Progress = Callable[[int, int], None]
+
+_LABEL_START = re.compile(r"[ \t]*#[A-Za-z]")
+_KNOWN_FIRST = re.compile(r"[ \t]*#(FLAGGA|PROGRAM|FORMAT|GEN|SIETYP|KSUMMA|FNAMN|ORGNR)\b", re.I)
+#: How much of a stream the encoding is decided from when streaming.
+STREAM_SAMPLE = 4 * 1024 * 1024
+
+
+class NotSie(ValueError):
+    """The input is not a SIE file at all (empty, binary, an HTML page …)."""
+
+    def __init__(self, found: Finding) -> None:
+        super().__init__(found.message)
+        self.finding = found
+
+
+@attrs.frozen(slots=True)
+class ReadResult:
+    """The model of a file plus everything noticed while reading it."""
+
+    model: SieFile
+    findings: tuple[Finding, ...]
+    encoding: str
+    file: str = ""
+    size: int = 0
+    lines: int = 0
+    label_counts: Mapping[str, int] = attrs.field(factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    def __iter__(self) -> Iterator[object]:
+        """``model, findings = sie.read(...)``."""
+        yield self.model
+        yield self.findings
+
+
+def read(source: Source, *, name: str | None = None, progress: Progress | None = None) -> ReadResult:
+    """Read a whole SIE file into a :class:`~sie.model.SieFile`.
+
+    Raises :class:`NotSie` when the input is not SIE at all; every other problem
+    is a finding in the result. ``progress(done, total)`` is called now and then
+    with character positions, for progress bars on large files.
+    """
+    data, file = _bytes(source, name)
+    decoded = enc.decode(data, file)
+    text = decoded.text
+    _check_sie(text, data, file)
+    builder = Builder(file)
+    builder.findings.extend(decoded.findings)
+    if "\x1a" in text[-8:]:
+        text = text[: text.index("\x1a", max(0, len(text) - 8))]
+        builder.findings.append(
+            finding("ctrl-z", "a DOS end-of-file mark (Ctrl-Z) at the end was dropped", 0, file)
+        )
+    count = _feed(builder, enc.lines(text), file, progress, len(text))
+    model = builder.finish()
+    return ReadResult(
+        model=model,
+        findings=tuple(builder.findings),
+        encoding=decoded.encoding,
+        file=file,
+        size=len(data),
+        lines=count,
+        label_counts=builder.label_counts,
+    )
+
+
+def _feed(
+    builder: Builder,
+    lines: Iterator[str],
+    file: str,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> int:
+    record = builder.record
+    number = 0
+    done = 0
+    for number, text in enumerate(lines, 1):  # noqa: B007 - number is the line count
+        try:
+            parsed = parse_line(text, number)
+        except LineSyntaxError as exc:
+            builder.findings.append(_syntax_finding(exc, text, number, file))
+            continue
+        if type(parsed) is Record:
+            record(parsed)
+        elif parsed is not None:
+            builder.brace(parsed, number)  # type: ignore[arg-type]
+        if progress is not None:
+            done += len(text) + 1
+            if number % 50_000 == 0:
+                progress(done, total)
+    if progress is not None:
+        progress(total, total)
+    return number
+
+
+def _syntax_finding(exc: LineSyntaxError, text: str, number: int, file: str) -> Finding:
+    shown = text.strip()
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    return finding(
+        "syntax",
+        f"{exc}: {shown!r}; the line was skipped — correct it or export the file again",
+        number,
+        file,
+    )
+
+
+def iter_records(source: Source, *, name: str | None = None) -> Iterator[Record | str]:
+    """Stream the records (and ``{``/``}`` braces) of a file, one line at a time.
+
+    Lines that are not SIE syntax are skipped; use :func:`read` to get them reported.
+    """
+    for number, text in _stream_lines(source, name)[1]:
+        try:
+            parsed = parse_line(text, number)
+        except LineSyntaxError:
+            continue
+        if parsed is not None:
+            yield parsed
+
+
+def iter_vouchers(
+    source: Source, *, name: str | None = None, findings: list[Finding] | None = None
+) -> Iterator[Voucher]:
+    """Stream the vouchers of a file without holding the file or the other vouchers.
+
+    Pass a list as ``findings`` to collect what the reader noticed on the way.
+    """
+    pending: list[Voucher] = []
+    file, lines = _stream_lines(source, name, findings)
+    builder = Builder(file, keep_vouchers=False, on_voucher=pending.append)
+    record = builder.record
+    for number, text in lines:
+        try:
+            parsed = parse_line(text, number)
+        except LineSyntaxError as exc:
+            builder.findings.append(_syntax_finding(exc, text, number, file))
+            continue
+        if type(parsed) is Record:
+            record(parsed)
+        elif parsed is not None:
+            builder.brace(parsed, number)  # type: ignore[arg-type]
+        if pending:
+            yield from pending
+            pending.clear()
+    builder.finish()
+    yield from pending
+    if findings is not None:
+        findings.extend(builder.findings)
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _bytes(source: Source, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), name or "<bytes>"
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        return path.read_bytes(), name or str(source)
+    data = source.read()
+    return data, name or getattr(source, "name", "<stream>")
+
+
+def _check_sie(text: str, data: bytes, file: str) -> None:
+    """Refuse garbage at once: empty, binary, or not starting with a SIE record."""
+    if not text.strip():
+        raise NotSie(finding("not-sie", "the file is empty: it holds no SIE records", 0, file))
+    if b"\x00" in data[:8192]:
+        raise NotSie(
+            finding("not-sie", "the file is binary (it contains NUL bytes), not a SIE text file", 0, file)
+        )
+    for number, line in enumerate(enc.lines(text[:65536]), 1):
+        if not line.strip():
+            continue
+        if _LABEL_START.match(line) and (_KNOWN_FIRST.match(line) or "#FLAGGA" in text[:65536]):
+            return
+        shown = line.strip()[:60]
+        raise NotSie(
+            finding(
+                "not-sie",
+                f"this is not a SIE file: it starts with {shown!r}, a SIE file starts with "
+                "#FLAGGA (check that you picked the exported .se/.si file, not a web page)",
+                number,
+                file,
+            )
+        )
+    raise NotSie(finding("not-sie", "the file holds no SIE records", 0, file))
+
+
+def _stream_lines(
+    source: Source, name: str | None, findings: list[Finding] | None = None
+) -> tuple[str, Iterator[tuple[int, str]]]:
+    """Decode a source line by line; the encoding is decided from its first megabytes."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        stream: BinaryIO = io.BytesIO(bytes(source))
+        file = name or "<bytes>"
+        owned = False
+    elif isinstance(source, str | os.PathLike):
+        stream = open(source, "rb")  # noqa: SIM115 - closed by the generator below
+        file = name or str(source)
+        owned = True
+    else:
+        stream = source
+        file = name or getattr(source, "name", "<stream>")
+        owned = False
+    sample = stream.read(STREAM_SAMPLE)
+    codec = enc.detect(sample)
+    head = sample.decode(codec, errors="replace") if codec != "utf-8-sig" else ""
+    try:
+        _check_sie(head or sample.decode("utf-8-sig", errors="replace"), sample, file)
+    except NotSie:
+        if owned:
+            stream.close()
+        raise
+
+    def generate() -> Iterator[tuple[int, str]]:
+        try:
+            rest = io.BufferedReader(_Prepend(sample, stream))  # type: ignore[arg-type]
+            for number, raw in enumerate(rest, 1):
+                if number == 1 and raw.startswith(enc.UTF8_BOM):
+                    raw = raw[3:]
+                line = raw.decode(codec, errors="replace")
+                if codec == "cp437" and enc._REPAIR_RE.search(line):
+                    line, repairs = enc.repair(line, file, number)
+                    if findings is not None:
+                        findings.extend(repairs)
+                yield number, line
+        finally:
+            if owned:
+                stream.close()
+
+    return file, generate()
+
+
+class _Prepend(io.RawIOBase):
+    """A raw stream that yields ``head`` and then the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        chunk = self._stream.read(len(buffer))
+        n = len(chunk)
+        buffer[:n] = chunk
+        return n

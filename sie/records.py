@@ -1,0 +1,672 @@
+"""Records -> model: what each SIE label means, and what to report while reading.
+
+The :class:`Builder` takes parsed lines one at a time (it never needs the whole
+file), keeps the voucher block state, checks ``#KSUMMA`` as it goes, and either
+collects vouchers or hands each one to a callback (streaming).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from sie.checksum import record_bytes
+from sie.findings import Finding, finding
+from sie.model import (
+    Account,
+    Balance,
+    Dimension,
+    FinancialYear,
+    Header,
+    Object,
+    ObjectBalance,
+    ObjectRef,
+    PeriodBalance,
+    Row,
+    SieFile,
+    UnknownRecord,
+    Voucher,
+)
+from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, Field, Line, Record
+
+_AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+_AMOUNT_COMMA = re.compile(r"-?\d+,\d+")
+_DATE = re.compile(r"\d{8}")
+_INT = re.compile(r"-?\d+")
+
+# Group order of §5.12: flag, identification, chart of accounts, balances and vouchers.
+_GROUP = {
+    "#FLAGGA": 0,
+    **dict.fromkeys(
+        "#PROGRAM #FORMAT #GEN #SIETYP #PROSA #FTYP #FNR #ORGNR #BKOD #ADRESS #FNAMN #RAR "
+        "#TAXAR #OMFATTN #KPTYP #VALUTA".split(),
+        1,
+    ),
+    **dict.fromkeys("#KONTO #KTYP #ENHET #SRU #DIM #UNDERDIM #OBJEKT".split(), 2),
+    **dict.fromkeys("#IB #UB #OIB #OUB #RES #PSALDO #PBUDGET #VER".split(), 3),
+}
+_GROUP_NAMES = ("flag", "identification", "chart of accounts", "balances and vouchers")
+_ROW_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
+
+
+class BadField(ValueError):
+    """A field value that cannot be read; the record is skipped and reported."""
+
+
+class Builder:
+    """Accumulates a :class:`SieFile` from lines, with findings."""
+
+    def __init__(
+        self,
+        file: str = "",
+        *,
+        keep_vouchers: bool = True,
+        on_voucher: Callable[[Voucher], None] | None = None,
+    ) -> None:
+        self.file = file
+        self.keep_vouchers = keep_vouchers
+        self.on_voucher = on_voucher
+        self.findings: list[Finding] = []
+        self.label_counts: dict[str, int] = {}
+        self.header: dict[str, Any] = {}
+        self.comments: list[str] = []
+        self.years: dict[int, FinancialYear] = {}
+        self.accounts: dict[str, dict[str, Any]] = {}
+        self.dimensions: dict[int, Dimension] = {}
+        self.objects: dict[ObjectRef, Object] = {}
+        self.balances: list[Balance] = []
+        self.object_balances: list[ObjectBalance] = []
+        self.period_balances: list[PeriodBalance] = []
+        self.vouchers: list[Voucher] = []
+        self.unknown: list[UnknownRecord] = []
+        self.voucher_count = 0
+        self.row_count = 0
+        # voucher block state
+        self._ver: dict[str, Any] | None = None
+        self._ver_line = 0
+        self._in_block = False
+        self._rows: list[Row] = []
+        self._rtrans: Row | None = None
+        # reporting state
+        self._group = 0
+        self._order_reported = False
+        self._unknown_seen: dict[str, list[int]] = {}
+        self._extra_seen: set[str] = set()
+        self._crc: int | None = None
+        self.checksum: int | None = None
+        # caches that keep memory and time down on large files
+        self._dates: dict[str, dt.date] = {}
+        self._objlists: dict[tuple[str, ...], tuple[ObjectRef, ...]] = {(): ()}
+        self._handlers: dict[str, Callable[[Record], None]] = {
+            "#TRANS": self._row,
+            "#RTRANS": self._row,
+            "#BTRANS": self._row,
+            "#VER": self._voucher,
+            "#FLAGGA": self._flagga,
+            "#PROGRAM": self._program,
+            "#FORMAT": self._text("format"),
+            "#GEN": self._gen,
+            "#SIETYP": self._sietyp,
+            "#PROSA": self._prosa,
+            "#FTYP": self._text("company_type"),
+            "#FNR": self._text("company_id"),
+            "#ORGNR": self._orgnr,
+            "#BKOD": self._text("industry_code"),
+            "#ADRESS": self._adress,
+            "#FNAMN": self._text("company_name"),
+            "#RAR": self._rar,
+            "#TAXAR": self._taxar,
+            "#OMFATTN": self._omfattn,
+            "#KPTYP": self._text("chart_type"),
+            "#VALUTA": self._text("currency"),
+            "#KONTO": self._konto,
+            "#KTYP": self._account_attr("type"),
+            "#ENHET": self._account_attr("unit"),
+            "#SRU": self._sru,
+            "#DIM": self._dim,
+            "#UNDERDIM": self._underdim,
+            "#OBJEKT": self._objekt,
+            "#IB": self._balance,
+            "#UB": self._balance,
+            "#RES": self._balance,
+            "#OIB": self._object_balance,
+            "#OUB": self._object_balance,
+            "#PSALDO": self._period_balance,
+            "#PBUDGET": self._period_balance,
+            "#KSUMMA": self._ksumma,
+        }
+
+    # ------------------------------------------------------------------ feeding
+
+    def feed(self, line: Line) -> None:
+        """Take one parsed line (a record, a brace, or ``None`` for a blank line)."""
+        if line is None:
+            return
+        if isinstance(line, str):
+            self._brace(line, 0)
+            return
+        self.record(line)
+
+    def brace(self, brace: str, line: int) -> None:
+        self._brace(brace, line)
+
+    def record(self, rec: Record) -> None:
+        label = rec.label
+        counts = self.label_counts
+        counts[label] = counts.get(label, 0) + 1
+        if self._crc is not None and label != "#KSUMMA":
+            self._crc = zlib.crc32(record_bytes(label, rec.fields), self._crc)
+        if rec.unterminated:
+            self._report(
+                "unterminated-quote",
+                f"{label}: a quoted field is not closed; its text runs to the end of the line "
+                "(often a truncated text in the exporting program)",
+                rec.line,
+            )
+        if self._in_block and label not in _ROW_LABELS:
+            self._report(
+                "block-unclosed",
+                f"the voucher block opened for #VER on line {self._ver_line} is not closed "
+                f"with }} before {label}; the voucher ends here",
+                rec.line,
+            )
+            self._close_voucher()
+        elif self._ver is not None and not self._in_block and label not in _ROW_LABELS:
+            self._report(
+                "block-missing",
+                f"#VER on line {self._ver_line} is not followed by a {{ }} block of rows; "
+                "kept as a voucher without rows",
+                self._ver_line,
+            )
+            self._close_voucher()
+        group = _GROUP.get(label)
+        if group is not None:
+            if group < self._group and not self._order_reported:
+                self._order_reported = True
+                self._report(
+                    "record-order",
+                    f"{label} ({_GROUP_NAMES[group]}) comes after {_GROUP_NAMES[self._group]} "
+                    "records; read anyway (the spec recommends group order; reported once)",
+                    rec.line,
+                )
+            elif group > self._group:
+                self._group = group
+        handler = self._handlers.get(label)
+        if handler is None:
+            self._unknown(rec)
+            return
+        try:
+            handler(rec)
+        except BadField as exc:
+            self._report("bad-field", f"{label}: {exc}; the record was skipped", rec.line)
+        except IndexError:
+            self._report(
+                "missing-field",
+                f"{label}: a mandatory field is missing; the record was skipped",
+                rec.line,
+            )
+
+    def _brace(self, brace: str, line: int) -> None:
+        if brace == BLOCK_OPEN:
+            if self._ver is not None and not self._in_block:
+                self._in_block = True
+            else:
+                self._report("stray-brace", "a { that follows no #VER; ignored", line)
+        elif brace == BLOCK_CLOSE:
+            if self._in_block:
+                self._close_voucher()
+            else:
+                self._report("stray-brace", "a } that closes no voucher block; ignored", line)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _report(self, code: str, message: str, line: int) -> None:
+        self.findings.append(finding(code, message, line, self.file))
+
+    def _date(self, value: str, what: str) -> dt.date:
+        cached = self._dates.get(value)
+        if cached is not None:
+            return cached
+        if not _DATE.fullmatch(value):
+            raise BadField(f"{what} {value!r} is not a date YYYYMMDD")
+        try:
+            day = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            raise BadField(f"{what} {value!r} is not a valid calendar date") from None
+        self._dates[value] = day
+        return day
+
+    def _opt_date(self, fields: tuple[Field, ...], index: int, what: str) -> dt.date | None:
+        if len(fields) <= index:
+            return None
+        value = _str(fields[index], what)
+        return self._date(value, what) if value else None
+
+    def _amount(self, value: Field, what: str = "amount") -> Decimal:
+        if isinstance(value, str) and _AMOUNT.fullmatch(value):
+            return Decimal(value)
+        if isinstance(value, str) and _AMOUNT_COMMA.fullmatch(value):
+            return Decimal(value.replace(",", "."))
+        raise BadField(f"{what} {value!r} is not a number like -1234.50")
+
+    def _opt_amount(self, fields: tuple[Field, ...], index: int, what: str) -> Decimal | None:
+        if len(fields) <= index or fields[index] == "":
+            return None
+        return self._amount(fields[index], what)
+
+    def _int(self, value: Field, what: str) -> int:
+        if isinstance(value, str) and _INT.fullmatch(value.strip()):
+            return int(value)
+        raise BadField(f"{what} {value!r} is not a whole number")
+
+    def _objects(self, items: tuple[str, ...], line: int) -> tuple[ObjectRef, ...]:
+        cached = self._objlists.get(items)
+        if cached is not None:
+            return cached
+        pairs: list[ObjectRef] = []
+        if len(items) % 2:
+            self._report(
+                "bad-field",
+                f"object list {{{' '.join(items)}}} has an odd number of items; "
+                f"the last item {items[-1]!r} was ignored",
+                line,
+            )
+        for i in range(0, len(items) - 1, 2):
+            dim = self._int(items[i], "dimension number")
+            pairs.append((dim, items[i + 1]))
+        result = tuple(pairs)
+        self._objlists[items] = result
+        return result
+
+    def _extra(self, rec: Record, allowed: int) -> None:
+        if len(rec.fields) > allowed and rec.label not in self._extra_seen:
+            self._extra_seen.add(rec.label)
+            self._report(
+                "extra-fields",
+                f"{rec.label} has {len(rec.fields)} fields, the spec defines {allowed}; "
+                "the extra fields were ignored (reported once per label)",
+                rec.line,
+            )
+
+    def _unknown(self, rec: Record) -> None:
+        self.unknown.append(UnknownRecord(rec.label, rec.fields, line=rec.line))
+        self._unknown_seen.setdefault(rec.label, []).append(rec.line)
+
+    # ------------------------------------------------------------------ vouchers
+
+    def _voucher(self, rec: Record) -> None:
+        if self._ver is not None:
+            self._close_voucher()
+        f = rec.fields
+        self._extra(rec, 6)
+        date = self._date(_str(f[2], "voucher date"), "voucher date") if len(f) > 2 else None
+        if date is None:
+            raise IndexError
+        self._ver = {
+            "series": _str(f[0], "series"),
+            "number": _str(f[1], "voucher number"),
+            "date": date,
+            "text": _str(f[3], "text") if len(f) > 3 else "",
+            "reg_date": self._opt_date(f, 4, "registration date"),
+            "sign": _str(f[5], "sign") if len(f) > 5 else "",
+        }
+        self._ver_line = rec.line
+        self._in_block = False
+        self._rows = []
+        self._rtrans = None
+
+    def _row(self, rec: Record) -> None:
+        if not self._in_block:
+            self._report(
+                "row-outside-voucher",
+                f"{rec.label} outside a voucher block (no #VER with {{ before it); skipped",
+                rec.line,
+            )
+            return
+        f = rec.fields
+        if len(f) > 1 and isinstance(f[1], tuple):
+            objects = self._objects(f[1], rec.line) if f[1] else ()
+            rest = f[2:]
+        else:
+            objects = ()
+            rest = f[1:]
+            self._report(
+                "bad-field",
+                f"{rec.label} has no object list {{}} after the account; read as a row "
+                "without objects",
+                rec.line,
+            )
+        n = len(rest)
+        if n > 5 and rec.label not in self._extra_seen:
+            self._extra(rec, 7)
+        date_field = rest[1] if n > 1 else ""
+        row = Row(
+            account=_str(f[0], "account"),
+            amount=self._amount(rest[0]),
+            objects=objects,
+            date=self._date(_str(date_field, "date"), "transaction date") if date_field else None,
+            text=_str(rest[2], "text") if n > 2 else "",
+            quantity=self._opt_amount(rest, 3, "quantity"),
+            sign=_str(rest[4], "sign") if n > 4 else "",
+            kind=rec.label[1:],  # type: ignore[arg-type]
+            line=rec.line,
+        )
+        pending = self._rtrans
+        if pending is not None:
+            self._rtrans = None
+            if row.kind == "TRANS":
+                if row.account != pending.account or row.amount != pending.amount:
+                    self._report(
+                        "rtrans-twin-differs",
+                        f"#RTRANS on line {pending.line} ({pending.account} {pending.amount}) "
+                        f"and its #TRANS twin ({row.account} {row.amount}) differ; the #TRANS "
+                        "counts",
+                        rec.line,
+                    )
+                row = attrs.evolve(row, added=True)
+            else:
+                self._twin_missing(pending)
+        if row.kind == "RTRANS":
+            self._rtrans = row
+        self._rows.append(row)
+
+    def _twin_missing(self, rtrans: Row) -> None:
+        self._report(
+            "rtrans-twin-missing",
+            "#RTRANS is not followed by its #TRANS twin; the added row is not part of the "
+            "voucher's balance (export the file again from the source program)",
+            rtrans.line,
+        )
+
+    def _close_voucher(self) -> None:
+        ver = self._ver
+        if ver is None:
+            return
+        if self._rtrans is not None:
+            self._twin_missing(self._rtrans)
+            self._rtrans = None
+        rows = tuple(self._rows)
+        voucher = Voucher(rows=rows, line=self._ver_line, **ver)
+        if not rows:
+            self._report(
+                "empty-voucher",
+                f"voucher {ver['series']} {ver['number']} has no rows",
+                self._ver_line,
+            )
+        self.voucher_count += 1
+        self.row_count += len(rows)
+        if self.keep_vouchers:
+            self.vouchers.append(voucher)
+        if self.on_voucher is not None:
+            self.on_voucher(voucher)
+        self._ver = None
+        self._in_block = False
+        self._rows = []
+
+    # ------------------------------------------------------------------ identification
+
+    def _set(self, key: str, value: Any, line: int) -> None:
+        self.header[key] = value
+
+    def _text(self, key: str) -> Callable[[Record], None]:
+        def handler(rec: Record) -> None:
+            self._set(key, _str(rec.fields[0], key) if rec.fields else "", rec.line)
+            self._extra(rec, 1)
+
+        return handler
+
+    def _flagga(self, rec: Record) -> None:
+        flag = self._int(rec.fields[0], "flag")
+        self._set("flag", flag, rec.line)
+        if flag == 1:
+            self._report(
+                "flag-set",
+                "#FLAGGA 1: the file says it has been imported already; make sure it is not "
+                "imported twice",
+                rec.line,
+            )
+
+    def _program(self, rec: Record) -> None:
+        f = rec.fields
+        self._set("program", _str(f[0], "program"), rec.line)
+        self._set("program_version", _str(f[1], "version") if len(f) > 1 else "", rec.line)
+        self._extra(rec, 2)
+
+    def _gen(self, rec: Record) -> None:
+        f = rec.fields
+        self._set("generated", self._date(_str(f[0], "date"), "generation date"), rec.line)
+        self._set("generated_by", _str(f[1], "sign") if len(f) > 1 else "", rec.line)
+        self._extra(rec, 2)
+
+    def _sietyp(self, rec: Record) -> None:
+        value = self._int(rec.fields[0], "SIE type")
+        if value not in (1, 2, 3, 4):
+            raise BadField(f"SIE type {value} is not 1, 2, 3 or 4")
+        self._set("sie_type", value, rec.line)
+
+    def _prosa(self, rec: Record) -> None:
+        self.comments.append(_str(rec.fields[0], "text") if rec.fields else "")
+
+    def _orgnr(self, rec: Record) -> None:
+        f = rec.fields
+        self._set("orgnr", _str(f[0], "org number") if f else "", rec.line)
+        self._set("acquisition_no", _str(f[1], "förvärvsnummer") if len(f) > 1 else "", rec.line)
+        self._set("activity_no", _str(f[2], "verksamhetsnummer") if len(f) > 2 else "", rec.line)
+
+    def _adress(self, rec: Record) -> None:
+        parts = [_str(v, "address") for v in rec.fields[:4]]
+        parts += [""] * (4 - len(parts))
+        self._set("address", tuple(parts), rec.line)
+
+    def _rar(self, rec: Record) -> None:
+        f = rec.fields
+        index = self._int(f[0], "year index")
+        start = self._opt_date(f, 1, "start date")
+        end = self._opt_date(f, 2, "end date")
+        if index in self.years:
+            self._report(
+                "duplicate-record", f"#RAR {index} occurs twice; the later one is used", rec.line
+            )
+        self.years[index] = FinancialYear(index, start, end, line=rec.line)
+
+    def _taxar(self, rec: Record) -> None:
+        self._set("tax_year", self._int(rec.fields[0], "tax year"), rec.line)
+
+    def _omfattn(self, rec: Record) -> None:
+        self._set("covered_until", self._date(_str(rec.fields[0], "date"), "date"), rec.line)
+
+    # ------------------------------------------------------------------ chart of accounts
+
+    def _account(self, number: str, line: int) -> dict[str, Any]:
+        acc = self.accounts.get(number)
+        if acc is None:
+            acc = {"number": number, "name": "", "type": "", "unit": "", "sru": [], "line": line}
+            self.accounts[number] = acc
+        return acc
+
+    def _konto(self, rec: Record) -> None:
+        f = rec.fields
+        number = _str(f[0], "account")
+        acc = self._account(number, rec.line)
+        acc["name"] = _str(f[1], "account name") if len(f) > 1 else ""
+        acc["line"] = rec.line
+        self._extra(rec, 2)
+
+    def _account_attr(self, key: str) -> Callable[[Record], None]:
+        def handler(rec: Record) -> None:
+            number = _str(rec.fields[0], "account")
+            self._account(number, rec.line)[key] = _str(rec.fields[1], key)
+
+        return handler
+
+    def _sru(self, rec: Record) -> None:
+        number = _str(rec.fields[0], "account")
+        self._account(number, rec.line)["sru"].append(_str(rec.fields[1], "SRU code"))
+
+    def _dim(self, rec: Record) -> None:
+        f = rec.fields
+        number = self._int(f[0], "dimension number")
+        name = _str(f[1], "name") if len(f) > 1 else ""
+        self.dimensions[number] = Dimension(number, name, line=rec.line)
+
+    def _underdim(self, rec: Record) -> None:
+        f = rec.fields
+        number = self._int(f[0], "dimension number")
+        parent = self._int(f[2], "superdimension")
+        self.dimensions[number] = Dimension(number, _str(f[1], "name"), parent, line=rec.line)
+
+    def _objekt(self, rec: Record) -> None:
+        f = rec.fields
+        dim = self._int(f[0], "dimension number")
+        obj_id = _str(f[1], "object id")
+        name = _str(f[2], "name") if len(f) > 2 else ""
+        self.objects[(dim, obj_id)] = Object(dim, obj_id, name, line=rec.line)
+
+    # ------------------------------------------------------------------ balances
+
+    def _balance(self, rec: Record) -> None:
+        f = rec.fields
+        self.balances.append(
+            Balance(
+                kind=rec.label[1:],  # type: ignore[arg-type]
+                year=self._int(f[0], "year index"),
+                account=_str(f[1], "account"),
+                amount=self._amount(f[2]),
+                quantity=self._opt_amount(f, 3, "quantity"),
+                line=rec.line,
+            )
+        )
+
+    def _object_balance(self, rec: Record) -> None:
+        f = rec.fields
+        items = f[2]
+        if not isinstance(items, tuple):
+            raise BadField("the third field must be an object list {dimension object}")
+        objects = self._objects(items, rec.line)
+        if not objects:
+            raise BadField("the object list is empty; an object balance needs one object")
+        self.object_balances.append(
+            ObjectBalance(
+                kind=rec.label[1:],  # type: ignore[arg-type]
+                year=self._int(f[0], "year index"),
+                account=_str(f[1], "account"),
+                object=objects[0],
+                amount=self._amount(f[3]),
+                quantity=self._opt_amount(f, 4, "quantity"),
+                line=rec.line,
+            )
+        )
+
+    def _period_balance(self, rec: Record) -> None:
+        f = rec.fields
+        period = _str(f[1], "period")
+        if not re.fullmatch(r"\d{6}", period) or not 1 <= int(period[4:]) <= 12:
+            raise BadField(f"period {period!r} is not YYYYMM")
+        items = f[3] if len(f) > 3 else ()
+        if not isinstance(items, tuple):
+            raise BadField("the fourth field must be an object list {} or {dimension object}")
+        objects = self._objects(items, rec.line) if items else ()
+        self.period_balances.append(
+            PeriodBalance(
+                kind=rec.label[1:],  # type: ignore[arg-type]
+                year=self._int(f[0], "year index"),
+                period=(int(period[:4]), int(period[4:])),
+                account=_str(f[2], "account"),
+                amount=self._amount(f[4]),
+                object=objects[0] if objects else None,
+                quantity=self._opt_amount(f, 5, "quantity"),
+                line=rec.line,
+            )
+        )
+
+    # ------------------------------------------------------------------ checksum
+
+    def _ksumma(self, rec: Record) -> None:
+        if not rec.fields:
+            self._crc = 0
+            return
+        stored = self._int(rec.fields[0], "checksum")
+        self.checksum = stored
+        if self._crc is None:
+            self._report(
+                "ksumma-mismatch",
+                f"#KSUMMA {stored} without an opening #KSUMMA after #FLAGGA; cannot verify",
+                rec.line,
+            )
+            return
+        computed = self._crc
+        self._crc = None
+        if computed == stored:
+            self._report("ksumma-ok", f"#KSUMMA {stored} verified", rec.line)
+        else:
+            self._report(
+                "ksumma-mismatch",
+                f"#KSUMMA says {stored} but the contents give {computed}: the file was changed "
+                "or damaged after export; export it again",
+                rec.line,
+            )
+
+    # ------------------------------------------------------------------ end
+
+    def finish(self) -> SieFile:
+        """Close what is open, report what was collected, and build the model."""
+        if self._in_block:
+            self._report(
+                "block-unclosed",
+                f"the voucher block opened for #VER on line {self._ver_line} is not closed "
+                "before the end of the file",
+                self._ver_line,
+            )
+        elif self._ver is not None:
+            self._report(
+                "block-missing",
+                f"#VER on line {self._ver_line} is not followed by a {{ }} block of rows",
+                self._ver_line,
+            )
+        self._close_voucher()
+        if self._crc is not None:
+            self._report(
+                "ksumma-truncated",
+                "the file opens a #KSUMMA checksum but never closes it: it is truncated; "
+                "export it again",
+                0,
+            )
+        for label, lines in self._unknown_seen.items():
+            shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
+            self._report(
+                "unknown-label",
+                f"{label} is not a SIE label; {len(lines)} record(s) kept unread "
+                f"(lines {shown})",
+                lines[0],
+            )
+        header = Header(comments=tuple(self.comments), **self.header)
+        return SieFile(
+            header=header,
+            years=tuple(sorted(self.years.values(), key=lambda y: -y.index)),
+            accounts=tuple(
+                Account(
+                    a["number"], a["name"], a["type"], a["unit"], tuple(a["sru"]), line=a["line"]
+                )
+                for a in self.accounts.values()
+            ),
+            dimensions=tuple(self.dimensions.values()),
+            objects=tuple(self.objects.values()),
+            balances=tuple(self.balances),
+            object_balances=tuple(self.object_balances),
+            period_balances=tuple(self.period_balances),
+            vouchers=tuple(self.vouchers),
+            unknown=tuple(self.unknown),
+            checksum=self.checksum,
+        )
+
+
+def _str(value: Field, what: str) -> str:
+    if isinstance(value, tuple):
+        raise BadField(f"{what} is an object list {{…}} where text was expected")
+    return value
