@@ -140,19 +140,21 @@ def repair(text: str, file: str = "", first_line: int = 1) -> tuple[str, list[Fi
     return "".join(pieces), notes
 
 
-def lines(text: str) -> Iterator[str]:
+def lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
     """Lines of ``text`` split on LF (a CR before it stays and counts as blank space).
 
-    A file that uses CR alone (old Mac) is split on CR.
+    Splits a megabyte at a time: as fast as ``str.split`` without a second copy
+    of a large file in memory. A file that uses CR alone (old Mac) is split on CR.
     """
     if "\n" not in text and "\r" in text:
         text = text.replace("\r", "\n")
-    find = text.find
-    start = 0
-    end = find("\n")
-    while end >= 0:
-        yield text[start:end]
-        start = end + 1
-        end = find("\n", start)
-    if start < len(text):
-        yield text[start:]
+    size = len(text)
+    if text.endswith("\n"):
+        size -= 1
+    pos = 0
+    while pos < size:
+        end = text.find("\n", pos + chunk)
+        if end < 0 or end > size:
+            end = size
+        yield from text[pos:end].split("\n")
+        pos = end + 1

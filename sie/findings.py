@@ -27,6 +27,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "syntax": ("error", "A line does not follow the SIE syntax and was skipped"),
     "unterminated-quote": ("warning", "A quoted field is not closed before the end of the line"),
     "bad-field": ("error", "A field has an invalid value (amount, date, number); record skipped"),
+    "amount-comma": ("warning", "An amount written with a decimal comma was read as a point"),
     "missing-field": ("error", "A mandatory field is missing; record skipped"),
     "extra-fields": ("info", "A record has more fields than the spec defines; extra ignored"),
     "unknown-label": ("warning", "A label the SIE spec does not define; kept, not interpreted"),
@@ -39,12 +40,79 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "row-outside-voucher": ("error", "A transaction row stands outside a voucher block"),
     "stray-brace": ("warning", "A { or } line that belongs to no voucher"),
     "rtrans-twin-missing": ("error", "An #RTRANS is not followed by its #TRANS twin"),
-    "rtrans-twin-differs": ("warning", "An #RTRANS and its #TRANS twin differ in account or amount"),
+    "rtrans-twin-differs": (
+        "warning",
+        "An #RTRANS and its #TRANS twin differ in account or amount",
+    ),
     "empty-voucher": ("info", "A voucher has no rows"),
     # --- checksum ----------------------------------------------------------------------
     "ksumma-ok": ("info", "#KSUMMA verified"),
     "ksumma-mismatch": ("error", "#KSUMMA does not match the file's contents"),
     "ksumma-truncated": ("error", "An opening #KSUMMA has no closing #KSUMMA: file truncated"),
+    # --- validation: import rules (sie.validation) -------------------------------------
+    "file-unreadable": ("error", "The file cannot be opened or read"),
+    "internal-error": ("error", "An unexpected failure inside sie-validate; please report it"),
+    "orgnr-missing": ("warning", "#ORGNR is missing, empty or an all-zero placeholder"),
+    "orgnr-unconfirmed": ("error", "An organisation number was expected but the file has none"),
+    "orgnr-invalid": ("error", "#ORGNR is not a valid organisation number or personnummer"),
+    "orgnr-person": ("info", "#ORGNR is a personnummer: a sole trader (enskild firma)"),
+    "orgnr-mismatch": ("error", "The file belongs to another company than the expected one"),
+    "voucher-id-assigned": ("info", "A 4I voucher without series or number got one on import"),
+    "voucher-id-missing": ("warning", "A voucher of an export file has no series or number"),
+    "objects-capped": ("warning", "A dimension has more objects than the import limit; skipped"),
+    # --- validation: ledger integrity (sie.validation) ---------------------------------
+    "voucher-unbalanced": ("error", "A voucher's #TRANS rows do not sum to zero"),
+    "account-undeclared": ("warning", "An account is used but not declared with #KONTO"),
+    "account-undeclared-4i": ("info", "A 4I file uses an account it does not declare"),
+    "date-outside-year": ("warning", "A voucher or row date lies outside financial year 0"),
+    "ub-mismatch": ("error", "#UB differs from #IB plus the year's transactions"),
+    "res-mismatch": ("error", "#RES differs from the sum of the year's transactions"),
+    "ib-ub-mismatch": ("warning", "This year's #IB differs from last year's #UB"),
+    "voucher-duplicate": ("warning", "A voucher number occurs more than once in a series"),
+    "voucher-order": ("info", "Voucher numbers of a series are not in ascending order"),
+    "record-missing": ("warning", "A record the file's SIE type requires is missing"),
+    "record-forbidden": ("warning", "A record the file's SIE type does not allow is present"),
+    # --- writing (sie.writer) ----------------------------------------------------------
+    "unencodable-char": ("warning", "A character CP437 cannot hold was transliterated or made ?"),
+    "control-char": ("warning", "A control character in a text was written as a space"),
+    "trailing-backslash": ("warning", "A text ending in a backslash got a space after it"),
+    "amount-rounded": ("warning", "An amount with more than two decimals was rounded to öre"),
+    "unwritable-value": ("error", "A value the SIE format cannot express; not written"),
+    "row-history": ("warning", "#RTRANS/added #TRANS rows do not pair up; written as they stand"),
+    "type-dropped": ("info", "Records the chosen SIE type does not allow were not written"),
+    "unknown-written": ("info", "Records with labels the spec does not define were written"),
+    "format-pc8": ("info", "The model's #FORMAT was replaced by PC8, the only SIE character set"),
+    "encoding-ambiguous": ("warning", "Written bytes that encoding-guessing readers may misread"),
+    # --- closing (closing/) --------------------------------------------------------------
+    "closing-no-year": (
+        "error",
+        "No financial year 0 with an end date; the closing cannot be dated",
+    ),
+    "closing-no-rates": ("error", "No tax-year table for the year; give the rates or a rates year"),
+    "closing-rates-substituted": ("warning", "Another tax year's table is used: a simulation"),
+    "closing-result-booked": ("error", "A year result is already booked (8990–8999 moved)"),
+    "closing-refused": ("error", "The closing was refused; the findings before it say why"),
+    "closing-tax-booked": ("warning", "Income tax already booked; only the difference is booked"),
+    "closing-balances-only": ("info", "No transactions; the trial balance uses #IB/#UB/#RES"),
+    "closing-outside-year": (
+        "warning",
+        "Vouchers outside financial year 0 left out of the balance",
+    ),
+    "closing-not-balanced": ("warning", "Balance and result accounts do not sum to zero"),
+    "closing-ub-differs": ("warning", "IB + transactions differ from the file's #UB/#RES"),
+    "closing-equity-result": ("warning", "The year-result equity account holds a balance already"),
+    "closing-appropriations-booked": ("warning", "Appropriations already booked during the year"),
+    "closing-attachment-difference": ("warning", "Open items do not sum to the account's UB"),
+    "closing-attachment-unspecified": ("info", "No customer/supplier objects to specify a balance"),
+    "closing-item-account": ("warning", "A supplied open item is on neither AR nor AP accounts"),
+    "closing-pfond-unknown-year": ("warning", "A periodiseringsfond account with no known year"),
+    "closing-pfond-negative": ("warning", "A periodiseringsfond account has a debit balance"),
+    "closing-pfond-overdue": ("warning", "A periodiseringsfond older than six years; reversed now"),
+    "closing-reversal-invalid": ("warning", "A requested voluntary reversal was capped or ignored"),
+    "closing-pfond-capped": ("warning", "The requested allocation was capped at the maximum"),
+    "closing-assets-missing": ("info", "No inventarier inputs; överavskrivningar not computed"),
+    "closing-rule20-skipped": ("info", "The 20-rule needs four years of acquisitions; skipped"),
+    "closing-deficit": ("info", "The year gives a tax deficit (underskott) to carry forward"),
 }
 
 
@@ -76,10 +144,12 @@ class Finding:
         }
 
 
-def finding(code: str, message: str, line: int = 0, file: str = "") -> Finding:
-    """Make a finding whose severity comes from the catalogue."""
-    severity, _title = CATALOGUE[code]
-    return Finding(code, severity, message, line, file)
+def finding(
+    code: str, message: str, line: int = 0, file: str = "", severity: Severity | None = None
+) -> Finding:
+    """Make a finding whose severity comes from the catalogue unless given."""
+    default, _title = CATALOGUE[code]
+    return Finding(code, severity or default, message, line, file)
 
 
 def has_errors(findings: list[Finding] | tuple[Finding, ...]) -> bool:

@@ -23,6 +23,7 @@ Kind = Literal["company", "person"]
 _PREFIXES: dict[str, Kind] = {"16": "company", "18": "person", "19": "person", "20": "person"}
 #: Characters people put between digit groups; dropped by :func:`compact`.
 _SEPARATORS = " \t-+\"'"
+_DIGITS = frozenset("0123456789")
 #: The "month" position of an organisation number is at least this.
 _COMPANY_MIN_MONTH = 20
 #: Days per month for a personnummer (29 for February: the century is unknown).
@@ -103,7 +104,7 @@ def validate(s: str) -> str:
     """The compact ten-digit number, or raise an :class:`InvalidOrgnr` subclass."""
     raw = s
     number = compact(s)
-    if not number.isdigit() or not number.isascii():
+    if any(ch not in _DIGITS for ch in number):
         raise InvalidFormat(raw, "only digits and a hyphen are allowed")
     if len(number) != 10:
         detail = f"{len(number)} digits, an organisation number has 10 (or 12 with 16/century)"

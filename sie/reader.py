@@ -20,7 +20,7 @@ from sie import encoding as enc
 from sie.findings import Finding, finding, has_errors
 from sie.model import SieFile, Voucher
 from sie.records import Builder
-from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, LineSyntaxError, Record, parse_line
+from sie.syntax import LineSyntaxError, Record, parse_line, parse_line_lark, trans_pattern
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
 Progress = Callable[[int, int], None]
@@ -61,12 +61,20 @@ class ReadResult:
         yield self.findings
 
 
-def read(source: Source, *, name: str | None = None, progress: Progress | None = None) -> ReadResult:
+def read(
+    source: Source,
+    *,
+    name: str | None = None,
+    progress: Progress | None = None,
+    fast: bool = True,
+) -> ReadResult:
     """Read a whole SIE file into a :class:`~sie.model.SieFile`.
 
     Raises :class:`NotSie` when the input is not SIE at all; every other problem
     is a finding in the result. ``progress(done, total)`` is called now and then
-    with character positions, for progress bars on large files.
+    with character positions, for progress bars on large files. ``fast=False``
+    parses every line with the Lark grammar alone (slow; the tests use it to
+    prove the fast path reads exactly the same).
     """
     data, file = _bytes(source, name)
     decoded = enc.decode(data, file)
@@ -79,7 +87,7 @@ def read(source: Source, *, name: str | None = None, progress: Progress | None =
         builder.findings.append(
             finding("ctrl-z", "a DOS end-of-file mark (Ctrl-Z) at the end was dropped", 0, file)
         )
-    count = _feed(builder, enc.lines(text), file, progress, len(text))
+    count = _feed(builder, enc.lines(text), file, progress, len(text), fast)
     model = builder.finish()
     return ReadResult(
         model=model,
@@ -98,11 +106,23 @@ def _feed(
     file: str,
     progress: Progress | None = None,
     total: int = 0,
+    fast: bool = True,
 ) -> int:
+    if not fast:
+        return _feed_lark(builder, lines, file)
     record = builder.record
+    fast_row = builder.fast_row
+    trans = trans_pattern().fullmatch
     number = 0
     done = 0
-    for number, text in enumerate(lines, 1):  # noqa: B007 - number is the line count
+    for number, text in enumerate(lines, 1):
+        if len(text) < 4 and (stripped := text.strip(" \t\r\f\v")) in ("{", "}", ""):
+            if stripped:
+                builder.brace(stripped, number)
+            continue
+        m = trans(text)
+        if m is not None and fast_row(m.groups(), number):
+            continue
         try:
             parsed = parse_line(text, number)
         except LineSyntaxError as exc:
@@ -118,6 +138,21 @@ def _feed(
                 progress(done, total)
     if progress is not None:
         progress(total, total)
+    return number
+
+
+def _feed_lark(builder: Builder, lines: Iterator[str], file: str) -> int:
+    number = 0
+    for number, text in enumerate(lines, 1):
+        try:
+            parsed = parse_line_lark(text, number)
+        except LineSyntaxError as exc:
+            builder.findings.append(_syntax_finding(exc, text, number, file))
+            continue
+        if type(parsed) is Record:
+            builder.record(parsed)
+        elif parsed is not None:
+            builder.brace(parsed, number)  # type: ignore[arg-type]
     return number
 
 
@@ -196,7 +231,12 @@ def _check_sie(text: str, data: bytes, file: str) -> None:
         raise NotSie(finding("not-sie", "the file is empty: it holds no SIE records", 0, file))
     if b"\x00" in data[:8192]:
         raise NotSie(
-            finding("not-sie", "the file is binary (it contains NUL bytes), not a SIE text file", 0, file)
+            finding(
+                "not-sie",
+                "the file is binary (it contains NUL bytes), not a SIE text file",
+                0,
+                file,
+            )
         )
     for number, line in enumerate(enc.lines(text[:65536]), 1):
         if not line.strip():
@@ -248,6 +288,8 @@ def _stream_lines(
             for number, raw in enumerate(rest, 1):
                 if number == 1 and raw.startswith(enc.UTF8_BOM):
                     raw = raw[3:]
+                if raw.endswith(b"\n"):
+                    raw = raw[:-1]
                 line = raw.decode(codec, errors="replace")
                 if codec == "cp437" and enc._REPAIR_RE.search(line):
                     line, repairs = enc.repair(line, file, number)

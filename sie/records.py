@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from sie.checksum import record_bytes
-from sie.findings import Finding, finding
+from sie.findings import Finding, Severity, finding
 from sie.model import (
     Account,
     Balance,
@@ -33,26 +33,60 @@ from sie.model import (
     UnknownRecord,
     Voucher,
 )
-from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, Field, Line, Record
+from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, Field, Line, Record, item_pattern, unquote
 
 _AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _AMOUNT_COMMA = re.compile(r"-?\d+,\d+")
 _DATE = re.compile(r"\d{8}")
 _INT = re.compile(r"-?\d+")
+_ITEMS = item_pattern()
 
 # Group order of §5.12: flag, identification, chart of accounts, balances and vouchers.
 _GROUP = {
     "#FLAGGA": 0,
     **dict.fromkeys(
-        "#PROGRAM #FORMAT #GEN #SIETYP #PROSA #FTYP #FNR #ORGNR #BKOD #ADRESS #FNAMN #RAR "
-        "#TAXAR #OMFATTN #KPTYP #VALUTA".split(),
+        [
+            "#PROGRAM",
+            "#FORMAT",
+            "#GEN",
+            "#SIETYP",
+            "#PROSA",
+            "#FTYP",
+            "#FNR",
+            "#ORGNR",
+            "#BKOD",
+            "#ADRESS",
+            "#FNAMN",
+            "#RAR",
+            "#TAXAR",
+            "#OMFATTN",
+            "#KPTYP",
+            "#VALUTA",
+        ],
         1,
     ),
-    **dict.fromkeys("#KONTO #KTYP #ENHET #SRU #DIM #UNDERDIM #OBJEKT".split(), 2),
-    **dict.fromkeys("#IB #UB #OIB #OUB #RES #PSALDO #PBUDGET #VER".split(), 3),
+    **dict.fromkeys(["#KONTO", "#KTYP", "#ENHET", "#SRU", "#DIM", "#UNDERDIM", "#OBJEKT"], 2),
+    **dict.fromkeys(["#IB", "#UB", "#OIB", "#OUB", "#RES", "#PSALDO", "#PBUDGET", "#VER"], 3),
 }
 _GROUP_NAMES = ("flag", "identification", "chart of accounts", "balances and vouchers")
 _ROW_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
+_AMOUNT_LABELS = frozenset(
+    [
+        "#TRANS",
+        "#RTRANS",
+        "#BTRANS",
+        "#VER",
+        "#IB",
+        "#UB",
+        "#RES",
+        "#OIB",
+        "#OUB",
+        "#PSALDO",
+        "#PBUDGET",
+        "#RAR",
+        "#KSUMMA",
+    ]
+)
 
 
 class BadField(ValueError):
@@ -86,6 +120,7 @@ class Builder:
         self.vouchers: list[Voucher] = []
         self.unknown: list[UnknownRecord] = []
         self.voucher_count = 0
+        self._line = 0
         self.row_count = 0
         # voucher block state
         self._ver: dict[str, Any] | None = None
@@ -103,6 +138,7 @@ class Builder:
         # caches that keep memory and time down on large files
         self._dates: dict[str, dt.date] = {}
         self._objlists: dict[tuple[str, ...], tuple[ObjectRef, ...]] = {(): ()}
+        self._rawobjs: dict[str, tuple[ObjectRef, ...]] = {"": ()}
         self._handlers: dict[str, Callable[[Record], None]] = {
             "#TRANS": self._row,
             "#RTRANS": self._row,
@@ -158,6 +194,7 @@ class Builder:
 
     def record(self, rec: Record) -> None:
         label = rec.label
+        self._line = rec.line
         counts = self.label_counts
         counts[label] = counts.get(label, 0) + 1
         if self._crc is not None and label != "#KSUMMA":
@@ -204,12 +241,15 @@ class Builder:
         try:
             handler(rec)
         except BadField as exc:
-            self._report("bad-field", f"{label}: {exc}; the record was skipped", rec.line)
+            self._report(
+                "bad-field", f"{label}: {exc}; the record was skipped", rec.line, _loss(label)
+            )
         except IndexError:
             self._report(
                 "missing-field",
                 f"{label}: a mandatory field is missing; the record was skipped",
                 rec.line,
+                _loss(label),
             )
 
     def _brace(self, brace: str, line: int) -> None:
@@ -226,8 +266,8 @@ class Builder:
 
     # ------------------------------------------------------------------ helpers
 
-    def _report(self, code: str, message: str, line: int) -> None:
-        self.findings.append(finding(code, message, line, self.file))
+    def _report(self, code: str, message: str, line: int, severity: Severity | None = None) -> None:
+        self.findings.append(finding(code, message, line, self.file, severity))
 
     def _date(self, value: str, what: str) -> dt.date:
         cached = self._dates.get(value)
@@ -252,6 +292,11 @@ class Builder:
         if isinstance(value, str) and _AMOUNT.fullmatch(value):
             return Decimal(value)
         if isinstance(value, str) and _AMOUNT_COMMA.fullmatch(value):
+            self._report(
+                "amount-comma",
+                f"{what} {value!r} uses a decimal comma; read as {value.replace(',', '.')}",
+                self._line,
+            )
             return Decimal(value.replace(",", "."))
         raise BadField(f"{what} {value!r} is not a number like -1234.50")
 
@@ -352,7 +397,7 @@ class Builder:
             objects=objects,
             date=self._date(_str(date_field, "date"), "transaction date") if date_field else None,
             text=_str(rest[2], "text") if n > 2 else "",
-            quantity=self._opt_amount(rest, 3, "quantity"),
+            quantity=self._quantity(rest, rec),
             sign=_str(rest[4], "sign") if n > 4 else "",
             kind=rec.label[1:],  # type: ignore[arg-type]
             line=rec.line,
@@ -375,6 +420,69 @@ class Builder:
         if row.kind == "RTRANS":
             self._rtrans = row
         self._rows.append(row)
+
+    def fast_row(self, groups: tuple[str | None, ...], line: int) -> bool:
+        """Take a plain ``#TRANS`` line from the fast path's regular expression match.
+
+        Returns False when the line needs the general path (anything unusual); the
+        result is then identical to ``record(parse_line(line))``, which the
+        reader tests prove on the corpus.
+        """
+        if not self._in_block or self._rtrans is not None or self._crc is not None:
+            return False
+        label, account, objects, amount, date, text, quantity, sign, extra = groups
+        if label != "#TRANS" or extra is not None or account[0] == '"':  # type: ignore[index]
+            return False
+        if amount is None or not _AMOUNT.fullmatch(amount):
+            return False
+        refs = self._rawobjs.get(objects)  # type: ignore[arg-type]
+        if refs is None:
+            items = []
+            for raw in _ITEMS.findall(objects):  # type: ignore[arg-type]
+                if raw[0] == '"':
+                    raw, closed = unquote(raw)
+                    if not closed:
+                        return False
+                items.append(raw)
+            if len(items) % 2 or not all(_INT.fullmatch(d) for d in items[::2]):
+                return False
+            refs = self._objects(tuple(items), line)
+            self._rawobjs[objects] = refs  # type: ignore[index]
+        day = None
+        if date is not None and date != '""':
+            day = self._dates.get(date)
+            if day is None:
+                return False
+        if text is None:
+            text = ""
+        elif text[0] == '"':
+            text, closed = unquote(text)
+            if not closed:
+                return False
+        qty = None
+        if quantity is not None and quantity != '""':
+            if not _AMOUNT.fullmatch(quantity):
+                return False
+            qty = Decimal(quantity)
+        if sign is None:
+            sign = ""
+        elif sign[0] == '"':
+            sign, closed = unquote(sign)
+            if not closed:
+                return False
+        self._rows.append(Row(account, Decimal(amount), refs, day, text, qty, sign, line=line))
+        self.label_counts["#TRANS"] = self.label_counts.get("#TRANS", 0) + 1
+        return True
+
+    def _quantity(self, rest: tuple[Field, ...], rec: Record) -> Decimal | None:
+        """A row's optional quantity; an unreadable one is dropped, the row kept."""
+        try:
+            return self._opt_amount(rest, 3, "quantity")
+        except BadField as exc:
+            self._report(
+                "bad-field", f"{rec.label}: {exc}; the quantity was ignored", rec.line, "warning"
+            )
+            return None
 
     def _twin_missing(self, rtrans: Row) -> None:
         self._report(
@@ -641,8 +749,7 @@ class Builder:
             shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
             self._report(
                 "unknown-label",
-                f"{label} is not a SIE label; {len(lines)} record(s) kept unread "
-                f"(lines {shown})",
+                f"{label} is not a SIE label; {len(lines)} record(s) kept unread (lines {shown})",
                 lines[0],
             )
         header = Header(comments=tuple(self.comments), **self.header)
@@ -664,6 +771,11 @@ class Builder:
             unknown=tuple(self.unknown),
             checksum=self.checksum,
         )
+
+
+def _loss(label: str) -> Severity:
+    """Skipping a record that carries amounts loses money: an error; otherwise a warning."""
+    return "error" if label in _AMOUNT_LABELS else "warning"
 
 
 def _str(value: Field, what: str) -> str:

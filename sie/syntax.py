@@ -161,8 +161,8 @@ class _Fast:
 
     def __init__(self) -> None:
         q, b, ws, label = (_terminal(n) for n in ("QUOTED", "BARE", "WS", "LABEL"))
-        tok = f"(?>{q})|(?>{b})"
-        sep = f"(?:{ws})?"
+        tok = f"{q}|{b}"  # both terminals are possessive: no backtracking into them
+        sep = f"(?:{ws})?+"
         field = f"(?:{tok})"
         # A record without object lists and with at most 9 fields (most lines).
         flat_fields = "".join(f"(?:{sep}({field}))?" for _ in range(9))
@@ -225,6 +225,17 @@ def parse_line(text: str, line: int = 0) -> Line:
     stripped = text.strip(" \t\r\f\v")
     if not stripped:
         return None
-    if stripped == BLOCK_OPEN or stripped == BLOCK_CLOSE:
+    if stripped in (BLOCK_OPEN, BLOCK_CLOSE):
         return stripped
     return parse_line_lark(text, line)
+
+
+def trans_pattern() -> re.Pattern[str]:
+    """The fast path's pattern for transaction rows (groups: label, account,
+    object list content, then up to six fields)."""
+    return _fast().trans
+
+
+def item_pattern() -> re.Pattern[str]:
+    """Tokens (quoted or bare) inside an object list."""
+    return _fast().items

@@ -1,0 +1,103 @@
+"""The fast path reads exactly what the Lark grammar reads.
+
+``sie/grammar.lark`` is the definition of SIE syntax; ``sie.syntax.parse_line``
+and the reader's row shortcut are only allowed to be faster, never different.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sie
+from sie import encoding
+from sie.syntax import LineSyntaxError, parse_line, parse_line_lark
+from tests.conftest import corpus_params
+
+
+def outcome(parse, text: str) -> object:  # type: ignore[no-untyped-def]
+    try:
+        return ("ok", parse(text, 7))
+    except LineSyntaxError:
+        return ("rejected",)
+
+
+def assert_same(text: str) -> None:
+    assert outcome(parse_line, text) == outcome(parse_line_lark, text), repr(text)
+
+
+# Pieces real files are made of, and the characters that make tokenizing hard.
+_chars = st.sampled_from([*' \t"\\{}#-.0123456789ABCÅäö\x0b\rxy,;', "\xa0", "┼"])
+_text = st.text(_chars, max_size=12)
+_quoted = _text.map(lambda s: f'"{s}"') | _text.map(lambda s: f'"{s}')
+_bare = st.text(st.sampled_from(list("ABC019-._#:\\/åÖ")), min_size=1, max_size=8)
+_space = st.sampled_from(["", " ", "  ", "\t", " \t", "\r"])
+_item = _quoted | _bare
+_objlist = st.lists(st.tuples(_space, _item), max_size=4).map(
+    lambda items: "{" + "".join(s + i for s, i in items) + "}"
+)
+_field = _quoted | _bare | _objlist
+_label = st.sampled_from(
+    ["#TRANS", "#RTRANS", "#BTRANS", "#VER", "#KONTO", "#trans", "#X1", "#OIB", "#PSALDO", "#"]
+)
+
+
+@st.composite
+def sie_like_lines(draw: st.DrawFn) -> str:
+    parts = [draw(_space), draw(_label)]
+    for _ in range(draw(st.integers(0, 9))):
+        parts.append(draw(_space))
+        parts.append(draw(_field))
+    parts.append(draw(_space))
+    return "".join(parts)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(sie_like_lines())
+def test_generated_record_lines(text: str) -> None:
+    assert_same(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(_chars, max_size=40))
+def test_arbitrary_lines(text: str) -> None:
+    assert_same(text)
+
+
+@pytest.mark.parametrize("path", corpus_params())
+def test_every_corpus_line(path: Path) -> None:
+    data = path.read_bytes()
+    text = encoding.decode(data).text
+    for line in encoding.lines(text):
+        assert_same(line)
+
+
+@pytest.mark.parametrize("path", corpus_params())
+def test_reader_fast_path_reads_what_the_grammar_reads(path: Path) -> None:
+    try:
+        fast = sie.read(path)
+    except sie.NotSie:
+        with pytest.raises(sie.NotSie):
+            sie.read(path, fast=False)
+        return
+    slow = sie.read(path, fast=False)
+    assert fast.model == slow.model
+    assert [(v.line, [r.line for r in v.rows]) for v in fast.model.vouchers] == [
+        (v.line, [r.line for r in v.rows]) for v in slow.model.vouchers
+    ]
+    assert fast.findings == slow.findings
+    assert fast.label_counts == slow.label_counts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(sie_like_lines(), max_size=6))
+def test_reader_fast_path_on_generated_vouchers(rows: list[str]) -> None:
+    body = "\r\n".join(["#FLAGGA 0", "#SIETYP 4", '#VER A 1 20250101 "x"', "{", *rows, "}", ""])
+    data = body.encode("cp437", errors="replace")
+    fast = sie.read(data)
+    slow = sie.read(data, fast=False)
+    assert fast.model == slow.model
+    assert fast.findings == slow.findings
