@@ -20,7 +20,14 @@ from sie import encoding as enc
 from sie.findings import Finding, finding, has_errors
 from sie.model import SieFile, Voucher
 from sie.records import Builder
-from sie.syntax import LineSyntaxError, Record, parse_line, parse_line_lark, trans_pattern
+from sie.syntax import (
+    LineSyntaxError,
+    Record,
+    flat_pattern,
+    parse_line,
+    parse_line_lark,
+    row_pattern,
+)
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
 Progress = Callable[[int, int], None]
@@ -112,7 +119,9 @@ def _feed(
         return _feed_lark(builder, lines, file)
     record = builder.record
     fast_row = builder.fast_row
-    trans = trans_pattern().fullmatch
+    fast_voucher = builder.fast_voucher
+    trans = row_pattern().fullmatch
+    flat = flat_pattern().fullmatch
     number = 0
     done = 0
     for number, text in enumerate(lines, 1):
@@ -122,6 +131,9 @@ def _feed(
             continue
         m = trans(text)
         if m is not None and fast_row(m.groups(), number):
+            continue
+        m = flat(text)
+        if m is not None and fast_voucher(m.groups(), number):
             continue
         try:
             parsed = parse_line(text, number)

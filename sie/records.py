@@ -120,10 +120,11 @@ class Builder:
         self.vouchers: list[Voucher] = []
         self.unknown: list[UnknownRecord] = []
         self.voucher_count = 0
+        self.fast_rows = 0  # #TRANS lines taken by fast_row, added to label_counts at the end
         self._line = 0
         self.row_count = 0
         # voucher block state
-        self._ver: dict[str, Any] | None = None
+        self._ver: tuple[Any, ...] | None = None
         self._ver_line = 0
         self._in_block = False
         self._rows: list[Row] = []
@@ -353,18 +354,49 @@ class Builder:
         date = self._date(_str(f[2], "voucher date"), "voucher date") if len(f) > 2 else None
         if date is None:
             raise IndexError
-        self._ver = {
-            "series": _str(f[0], "series"),
-            "number": _str(f[1], "voucher number"),
-            "date": date,
-            "text": _str(f[3], "text") if len(f) > 3 else "",
-            "reg_date": self._opt_date(f, 4, "registration date"),
-            "sign": _str(f[5], "sign") if len(f) > 5 else "",
-        }
+        self._ver = (
+            _str(f[0], "series"),
+            _str(f[1], "voucher number"),
+            date,
+            _str(f[3], "text") if len(f) > 3 else "",
+            self._opt_date(f, 4, "registration date"),
+            _str(f[5], "sign") if len(f) > 5 else "",
+        )
         self._ver_line = rec.line
         self._in_block = False
         self._rows = []
         self._rtrans = None
+
+    def fast_voucher(self, groups: tuple[str | None, ...], line: int) -> bool:
+        """Take a plain ``#VER`` line from the fast path's match (see :meth:`fast_row`)."""
+        if self._ver is not None or self._in_block or self._crc is not None:
+            return False
+        label, series, number, date, text, reg_date, sign, extra = groups[:8]
+        if label != "#VER" or extra is not None or date is None:
+            return False
+        day = self._dates.get(date)
+        if day is None:
+            return False
+        values = []
+        for raw in (series, number, text, sign):
+            if raw is None:
+                raw = ""
+            elif raw and raw[0] == '"':
+                raw, closed = unquote(raw)
+                if not closed:
+                    return False
+            values.append(raw)
+        registered = None
+        if reg_date is not None and reg_date != '""':
+            registered = self._dates.get(reg_date)
+            if registered is None:
+                return False
+        self._ver = (values[0], values[1], day, values[2], registered, values[3])
+        self._ver_line = line
+        self._rows = []
+        self._group = 3
+        self.label_counts["#VER"] = self.label_counts.get("#VER", 0) + 1
+        return True
 
     def _row(self, rec: Record) -> None:
         if not self._in_block:
@@ -430,11 +462,7 @@ class Builder:
         """
         if not self._in_block or self._rtrans is not None or self._crc is not None:
             return False
-        label, account, objects, amount, date, text, quantity, sign, extra = groups
-        if label != "#TRANS" or extra is not None or account[0] == '"':  # type: ignore[index]
-            return False
-        if amount is None or not _AMOUNT.fullmatch(amount):
-            return False
+        account, objects, amount, date, text, quantity, sign = groups
         refs = self._rawobjs.get(objects)  # type: ignore[arg-type]
         if refs is None:
             items = []
@@ -459,19 +487,15 @@ class Builder:
             text, closed = unquote(text)
             if not closed:
                 return False
-        qty = None
-        if quantity is not None and quantity != '""':
-            if not _AMOUNT.fullmatch(quantity):
-                return False
-            qty = Decimal(quantity)
+        qty = None if quantity is None or quantity == '""' else Decimal(quantity)
         if sign is None:
             sign = ""
         elif sign[0] == '"':
             sign, closed = unquote(sign)
             if not closed:
                 return False
-        self._rows.append(Row(account, Decimal(amount), refs, day, text, qty, sign, line=line))
-        self.label_counts["#TRANS"] = self.label_counts.get("#TRANS", 0) + 1
+        self._rows.append(Row(account, Decimal(amount), refs, day, text, qty, sign, line=line))  # type: ignore[arg-type]
+        self.fast_rows += 1
         return True
 
     def _quantity(self, rest: tuple[Field, ...], rec: Record) -> Decimal | None:
@@ -500,11 +524,11 @@ class Builder:
             self._twin_missing(self._rtrans)
             self._rtrans = None
         rows = tuple(self._rows)
-        voucher = Voucher(rows=rows, line=self._ver_line, **ver)
+        voucher = Voucher(*ver, rows, line=self._ver_line)  # type: ignore[misc]
         if not rows:
             self._report(
                 "empty-voucher",
-                f"voucher {ver['series']} {ver['number']} has no rows",
+                f"voucher {voucher.series} {voucher.number} has no rows",
                 self._ver_line,
             )
         self.voucher_count += 1
@@ -724,6 +748,9 @@ class Builder:
 
     def finish(self) -> SieFile:
         """Close what is open, report what was collected, and build the model."""
+        if self.fast_rows:
+            self.label_counts["#TRANS"] = self.label_counts.get("#TRANS", 0) + self.fast_rows
+            self.fast_rows = 0
         if self._in_block:
             self._report(
                 "block-unclosed",

@@ -174,7 +174,19 @@ class _Fast:
             f"{sep}((?>#[RB]?TRANS))(?![A-Za-z0-9_]){sep}({field}){sep}{objlist}{tail}{sep}"
         )
         self.items = re.compile(f"({tok})")
-        self.blank = re.compile(f"{sep}")
+        # The commonest line of all, a plain #TRANS, with its number and date fields
+        # narrowed to their usual shapes. Each narrowed field must end where the
+        # grammar's BARE token ends, hence the look-ahead for a further bare character.
+        bare_char = b.rstrip("+")
+        end = f"(?!{bare_char})"
+        number = rf"-?\d++(?:\.\d++)?{end}"
+        optional = f'(?:{number}|""{end})'
+        date = rf'(?:\d{{8}}|""){end}'
+        self.row = re.compile(
+            rf"{sep}#TRANS(?![A-Za-z0-9_]){sep}(\d++){end}{sep}{objlist}{sep}({number})"
+            f"(?:{sep}({date})(?:{sep}({field})(?:{sep}({optional})(?:{sep}({field}))?)?)?)?"
+            f"{sep}"
+        )
 
 
 @cache
@@ -236,6 +248,18 @@ def trans_pattern() -> re.Pattern[str]:
     return _fast().trans
 
 
+def row_pattern() -> re.Pattern[str]:
+    """The fast path's pattern for a plain ``#TRANS`` row (groups: account, object
+    list content, amount, date, text, quantity, sign)."""
+    return _fast().row
+
+
 def item_pattern() -> re.Pattern[str]:
     """Tokens (quoted or bare) inside an object list."""
     return _fast().items
+
+
+def flat_pattern() -> re.Pattern[str]:
+    """The fast path's pattern for records without object lists (label, then up to
+    nine fields)."""
+    return _fast().flat
