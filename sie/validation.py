@@ -22,7 +22,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import attrs
 
@@ -32,6 +32,7 @@ from sie.model import ZERO, FinancialYear, ObjectRef, Row, SieFile, Voucher
 from sie.reader import NotSie, read
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 
 #: Bytes per megabyte for the size limit.
@@ -100,9 +101,9 @@ class ImportSettings:
     """What the importing company accepts. ``expected_orgnr`` is checked on creation."""
 
     expected_orgnr: str | None = attrs.field(default=None)
-    max_size_mb: float = 100
-    default_series: str = "A"
-    max_objects: int = 500
+    max_size_mb: float = attrs.field(default=100, validator=attrs.validators.gt(0))
+    default_series: str = attrs.field(default="A", validator=attrs.validators.min_len(1))
+    max_objects: int = attrs.field(default=500, validator=attrs.validators.ge(0))
 
     @expected_orgnr.validator
     def _check_expected(self, _attribute: object, value: str | None) -> None:
@@ -263,6 +264,7 @@ def fill_voucher_ids(
         if v.number.isdigit() and v.number.isascii():
             highest[series] = max(highest.get(series, 0), int(v.number))
     code = "voucher-id-missing" if model.sie_type == "4E" else "voucher-id-assigned"
+    new_voucher = _replacer(Voucher)
     vouchers: list[Voucher] = []
     findings: list[Finding] = []
     for series, v in zip(series_of, model.vouchers, strict=True):
@@ -278,7 +280,7 @@ def fill_voucher_ids(
             highest[series] = highest.get(series, 0) + 1
             changes.update(number=str(highest[series]), source_number=v.number)
             said.append("number")
-        filled = attrs.evolve(v, **changes)
+        filled = new_voucher(v, **changes)
         vouchers.append(filled)
         findings.append(
             finding(
@@ -295,6 +297,19 @@ def fill_voucher_ids(
             )
         )
     return attrs.evolve(model, vouchers=tuple(vouchers)), findings
+
+
+def _replacer(cls: type[T]) -> Callable[..., T]:
+    """A faster ``attrs.evolve`` for one class, for per-row use on large files."""
+    names = [(a.name, a.alias) for a in attrs.fields(cls) if a.init]  # type: ignore[arg-type]
+
+    def replace(instance: T, **changes: Any) -> T:
+        for name, alias in names:
+            if alias not in changes:
+                changes[alias] = getattr(instance, name)
+        return cls(**changes)
+
+    return replace
 
 
 def objects_per_dimension(model: SieFile) -> dict[int, set[str]]:
@@ -325,20 +340,23 @@ def cap_objects(
     if not capped:
         return model, []
     rows_touched: Counter[int] = Counter()
+    new_row = _replacer(Row)
+    new_voucher = _replacer(Voucher)
     vouchers: list[Voucher] = []
     for v in model.vouchers:
-        if not any(d in capped for r in v.rows for d, _ in r.objects):
-            vouchers.append(v)
-            continue
-        rows: list[Row] = []
-        for r in v.rows:
+        rows: list[Row] | None = None
+        for i, r in enumerate(v.rows):
+            if not r.objects:
+                continue
             kept = tuple(ref for ref in r.objects if ref[0] not in capped)
-            if len(kept) != len(r.objects):
-                for d in {ref[0] for ref in r.objects} & capped:
-                    rows_touched[d] += 1
-                r = attrs.evolve(r, objects=kept)
-            rows.append(r)
-        vouchers.append(attrs.evolve(v, rows=tuple(rows)))
+            if len(kept) == len(r.objects):
+                continue
+            for d in {ref[0] for ref in r.objects} & capped:
+                rows_touched[d] += 1
+            if rows is None:
+                rows = list(v.rows)
+            rows[i] = new_row(r, objects=kept)
+        vouchers.append(v if rows is None else new_voucher(v, rows=tuple(rows)))
     dropped_balances = Counter(
         ob.object[0] for ob in model.object_balances if ob.object[0] in capped
     )
@@ -514,7 +532,9 @@ def check_balances(model: SieFile, *, file: str = "") -> list[Finding]:
         return []
     ledger = model.ledger()
     findings: list[Finding] = []
-    lines = {(b.kind, b.year, b.account): b.line for b in model.balances}
+    lines: dict[tuple[str, int, str], int] = {
+        (b.kind, b.year, b.account): b.line for b in model.balances
+    }
     kinds_present = {(b.kind, b.year) for b in model.balances}
     if model.vouchers and covers_full_year(model):
         movements = ledger.movements()
@@ -860,16 +880,13 @@ def validate(
     """Import rules and integrity checks on what the reader produced."""
     settings = settings or ImportSettings()
     reader_findings = list(read_result.findings)
-    base = {
-        "file": read_result.file,
-        "encoding": read_result.encoding,
-        "size": read_result.size,
-    }
+    file, encoding, size = read_result.file, read_result.encoding, read_result.size
     if any(f.code in REFUSING_CODES for f in reader_findings):
-        return ValidationResult(None, _sorted(reader_findings), **base)
-    model, imported = apply_import_rules(read_result.model, settings, file=read_result.file)
-    integrity = check_integrity(model, label_counts=read_result.label_counts, file=read_result.file)
-    return ValidationResult(model, _sorted([*reader_findings, *imported, *integrity]), **base)
+        return ValidationResult(None, _sorted(reader_findings), file, encoding, size)
+    model, imported = apply_import_rules(read_result.model, settings, file=file)
+    integrity = check_integrity(model, label_counts=read_result.label_counts, file=file)
+    findings = _sorted([*reader_findings, *imported, *integrity])
+    return ValidationResult(model, findings, file, encoding, size)
 
 
 def load(
