@@ -234,7 +234,7 @@ def _bytes(source: Source, name: str | None) -> tuple[bytes, str]:
         path = Path(source)
         return path.read_bytes(), name or str(source)
     data = source.read()
-    return data, name or getattr(source, "name", "<stream>")
+    return data, name or str(getattr(source, "name", "<stream>"))
 
 
 def _check_sie(text: str, data: bytes, file: str) -> None:
@@ -282,7 +282,7 @@ def _stream_lines(
         owned = True
     else:
         stream = source
-        file = name or getattr(source, "name", "<stream>")
+        file = name or str(getattr(source, "name", "<stream>"))
         owned = False
     sample = stream.read(STREAM_SAMPLE)
     codec = enc.detect(sample)
@@ -296,7 +296,7 @@ def _stream_lines(
 
     def generate() -> Iterator[tuple[int, str]]:
         try:
-            rest = io.BufferedReader(_Prepend(sample, stream))  # type: ignore[arg-type]
+            rest = io.BufferedReader(_Prepend(sample, stream))  # type: ignore[arg-type,type-var]
             for number, raw in enumerate(rest, 1):
                 if number == 1 and raw.startswith(enc.UTF8_BOM):
                     raw = raw[3:]

@@ -524,7 +524,7 @@ class Builder:
             self._twin_missing(self._rtrans)
             self._rtrans = None
         rows = tuple(self._rows)
-        voucher = Voucher(*ver, rows, line=self._ver_line)  # type: ignore[misc]
+        voucher = Voucher(*ver, rows, line=self._ver_line)  # type: ignore[call-arg,misc]
         if not rows:
             self._report(
                 "empty-voucher",
