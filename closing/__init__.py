@@ -1,0 +1,42 @@
+"""Year-end closing (bokslut) for an aktiebolag, on the ``sie`` ledger model.
+
+``close(model, settings, assets, counterparty_items)`` computes the trial
+balance, AR/AP attachments, appropriations, tax and closing vouchers;
+``apply(model, result)`` appends the vouchers to the ledger. Nothing here
+reads files or talks HTTP.
+"""
+
+from closing.appropriations import AssetInputs, Fund, Overavskrivning, PfondReversal
+from closing.attachments import Attachment, CounterpartyTotal, OpenItem
+from closing.engine import ClosingResult, apply, close
+from closing.rates import RATES, TaxYearRates, UpprakningRule, for_year
+from closing.settings import AccountRange, ClosingAccounts, ClosingSettings, Reversal
+from closing.tax import Adjustment, TaxComputation
+from closing.trial_balance import TrialBalance, TrialBalanceGroup, TrialBalanceLine, trial_balance
+
+__all__ = [
+    "RATES",
+    "AccountRange",
+    "Adjustment",
+    "AssetInputs",
+    "Attachment",
+    "ClosingAccounts",
+    "ClosingResult",
+    "ClosingSettings",
+    "CounterpartyTotal",
+    "Fund",
+    "OpenItem",
+    "Overavskrivning",
+    "PfondReversal",
+    "Reversal",
+    "TaxComputation",
+    "TaxYearRates",
+    "TrialBalance",
+    "TrialBalanceGroup",
+    "TrialBalanceLine",
+    "UpprakningRule",
+    "apply",
+    "close",
+    "for_year",
+    "trial_balance",
+]

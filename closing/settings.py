@@ -1,0 +1,168 @@
+"""Choices and account numbers for a closing, each with a documented default.
+
+The uncertain points of the domain brief ([U]) are settings here, never
+literals in the computation: the voucher series, the öre handling of the tax,
+whether a previous deficit reduces the periodiseringsfond base, and the
+mapping of fund accounts to allocation years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from closing.rates import DEFAULT_ADJUSTMENTS, TaxYearRates
+
+
+@attrs.frozen(slots=True)
+class AccountRange:
+    """An inclusive range of BAS accounts, compared on their first four digits.
+
+    Longer sub-accounts (``15101``) belong to the range of their four-digit
+    parent; non-numeric account ids (``DIFF``) belong to no range.
+    """
+
+    first: str
+    last: str
+
+    def __contains__(self, account: object) -> bool:
+        if not isinstance(account, str) or len(account) < 4 or not account.isdigit():
+            return False
+        return self.first <= account[:4] <= self.last
+
+    def __str__(self) -> str:
+        return self.first if self.first == self.last else f"{self.first}–{self.last}"
+
+
+#: Default account ranges (BAS), referenced by :class:`ClosingAccounts`.
+OPERATING = AccountRange("3000", "8799")
+APPROPRIATIONS = AccountRange("8800", "8899")
+TAXES = AccountRange("8900", "8989")
+TRANSFER = AccountRange("8990", "8999")
+PFOND = AccountRange("2110", "2139")
+PFOND_FIRST = AccountRange("2120", "2129")
+PFOND_SECOND = AccountRange("2130", "2139")
+INVENTARIER = AccountRange("1220", "1229")
+CUSTOMERS = AccountRange("1510", "1519")
+SUPPLIERS = AccountRange("2440", "2449")
+OVERAVSKRIVNING_RESERVES = (AccountRange("2150", "2150"), AccountRange("2153", "2153"))
+
+
+@attrs.frozen(slots=True)
+class ClosingAccounts:
+    """BAS accounts the closing reads and books (defaults per the domain brief §2, §5)."""
+
+    #: Result before appropriations and tax (Fortnox Bokslut & Skatt uses exactly this).
+    operating: AccountRange = OPERATING
+    appropriations: AccountRange = APPROPRIATIONS
+    taxes: AccountRange = TAXES
+    #: Result-transfer accounts; movement here means a year result is already booked.
+    transfer: AccountRange = TRANSFER
+    pfond_allocation: str = "8811"
+    pfond_reversal: str = "8819"
+    #: All periodiseringsfond accounts (group account 2110 and per-year accounts).
+    pfond: AccountRange = PFOND
+    #: Per-year fund accounts: last digit = allocation year's last digit.
+    pfond_first: AccountRange = PFOND_FIRST
+    #: Second fund ending in the same calendar year ("– nr 2").
+    pfond_second: AccountRange = PFOND_SECOND
+    overavskrivning_change: str = "8853"
+    overavskrivning_reserve: str = "2153"
+    #: Accounts holding accumulated överavskrivningar on inventarier.
+    overavskrivning_reserves: tuple[AccountRange, ...] = OVERAVSKRIVNING_RESERVES
+    #: Inventarier incl. accumulated planned depreciation: the book value.
+    inventarier: AccountRange = INVENTARIER
+    tax_cost: str = "8910"
+    #: Beräknad inkomstskatt (some tools credit 2510 directly).
+    tax_liability: str = "2512"
+    result_transfer: str = "8999"
+    result_equity: str = "2099"
+    customers: AccountRange = CUSTOMERS
+    suppliers: AccountRange = SUPPLIERS
+    #: SIE reserved dimensions: 8 kund, 9 leverantör, 10 faktura.
+    customer_dimension: int = 8
+    supplier_dimension: int = 9
+    invoice_dimension: int = 10
+
+
+@attrs.frozen(slots=True)
+class Reversal:
+    """A voluntary reversal: the fund of allocation ``year`` (``None`` = oldest
+    funds first), the whole fund when ``amount`` is ``None``."""
+
+    year: int | None
+    amount: Decimal | None = None
+
+
+def _reversals(value: Iterable[Reversal | int]) -> tuple[Reversal, ...]:
+    return tuple(v if isinstance(v, Reversal) else Reversal(int(v)) for v in value)
+
+
+PfondChoice = Literal["max", "none"] | Decimal
+
+
+def _pfond(value: str | int | Decimal) -> PfondChoice:
+    if value in ("max", "none"):
+        return value  # type: ignore[return-value]
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValueError(f"pfond must be 'max', 'none' or an amount in kronor, not {value!r}")
+    return amount
+
+
+@attrs.frozen(slots=True)
+class ClosingSettings:
+    """How to close: choices, limits and accounts. ``ClosingSettings()`` closes the
+    way an accountant would by default: maximum allocation, maximum
+    överavskrivning, no voluntary reversal."""
+
+    #: Voucher series for the closing vouchers. [U] Fortnox's first (manual) series
+    #: is normally A; pick a dedicated closing series when the company has one.
+    series: str = "A"
+    #: New periodiseringsfond: "max" (25 % of the base), "none", or an amount capped at the max.
+    pfond: PfondChoice = attrs.field(default="max", converter=_pfond)
+    #: Voluntary reversals on top of the forced sixth-year ones; ints mean whole funds.
+    reversals: tuple[Reversal, ...] = attrs.field(default=(), converter=_reversals)
+    #: "max" books överavskrivningar up to the lowest allowed tax value; "none" books none.
+    overavskrivning: Literal["max", "none"] = "max"
+    #: Unused deficit (underskott) from the previous year, INK2S 4.14a, as a positive amount.
+    previous_deficit: Decimal = attrs.field(default=Decimal("0"), converter=Decimal)
+    #: [U] Whether the 25 % periodiseringsfond base is taken after deducting the previous
+    #: deficit (most tools do; the law's wording leaves it open).
+    deficit_before_pfond: bool = True
+    #: [U] Öre handling of the booked tax: "krona" drops öre (engine convention), "ore" keeps them.
+    tax_rounding: Literal["krona", "ore"] = "krona"
+    #: Tax-year table to use; ``None`` = the calendar year in which the financial year ends.
+    rates_year: int | None = None
+    #: A complete table row, overriding ``rates_year`` (for years the project has no figures for).
+    rates: TaxYearRates | None = None
+    #: Account -> INK2S field ("4.3c" add back, "4.5c" deduct) for tax adjustments.
+    adjustments: Mapping[str, str] = attrs.field(factory=lambda: dict(DEFAULT_ADJUSTMENTS))
+    #: Fund account -> allocation year, for accounts whose year the digit rule cannot tell
+    #: (the 2110 group account, older charts). [U] broken years map to the year they end.
+    pfond_years: Mapping[str, int] = attrs.field(factory=dict)
+    accounts: ClosingAccounts = attrs.field(factory=ClosingAccounts)
+    #: Signature written on the closing vouchers (#VER sign).
+    sign: str = ""
+
+
+#: Names for accounts the closing books, used when the file's chart lacks them.
+#: ``{year}`` is the allocation year of a fund account.
+ACCOUNT_NAMES: dict[str, str] = {
+    "8811": "Avsättning till periodiseringsfond",
+    "8819": "Återföring från periodiseringsfond",
+    "8853": "Förändring av överavskrivningar, maskiner och inventarier",
+    "2153": "Ackumulerade överavskrivningar på maskiner och inventarier",
+    "8910": "Skatt som belastar årets resultat",
+    "2512": "Beräknad inkomstskatt",
+    "8999": "Årets resultat",
+    "2099": "Årets resultat",
+}
+PFOND_NAME = "Periodiseringsfond {year}"
+PFOND_SECOND_NAME = "Periodiseringsfond {year} – nr 2"

@@ -1,0 +1,206 @@
+"""The company-tax ladder of an aktiebolag (INK2S logic), as plain arithmetic.
+
+From the booked result before appropriations to the taxable income and the
+tax, with the periodiseringsfond allocation decided on the way because its
+limit is a share of the surplus computed before it (domain brief §3, §4):
+
+    surplus     = result before appropriations + appropriations (booked and by
+                  the closing, excluding the new allocation) + adjustments
+                  + schablonintäkt + uppräkning
+    pfond base  = surplus (− previous deficit, by setting)
+    allocation  ≤ floor(25 % × base)
+    taxable     = round down to 10 (surplus − previous deficit − allocation)
+    tax         = floor(taxable × rate)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from closing.rates import INK2S_FIELDS, KRONA, TaxYearRates, cents, floor_to, truncate_to
+from closing.settings import ClosingSettings, PfondChoice
+from closing.trial_balance import TrialBalance
+from sie.findings import Finding, finding
+
+ZERO = Decimal("0.00")
+
+
+@attrs.frozen(slots=True)
+class Adjustment:
+    """A booked amount that is not deductible (added back) or not taxable
+    (deducted): the account's net movement, debit positive, so it adds to the
+    taxable income as it stands."""
+
+    account: str
+    name: str
+    field: str
+    amount: Decimal
+
+    @property
+    def field_title(self) -> str:
+        return INK2S_FIELDS.get(self.field, self.field)
+
+
+def adjustments(tb: TrialBalance, mapping: Mapping[str, str]) -> tuple[Adjustment, ...]:
+    """Adjustments for every mapped account that moved during the year."""
+    out = []
+    for account, field in sorted(mapping.items()):
+        line = tb.line(account)
+        if line is not None and line.ub:
+            out.append(Adjustment(account, line.name, field, line.ub))
+    return tuple(out)
+
+
+@attrs.frozen(slots=True)
+class TaxComputation:
+    """Every step of the ladder, so a workbook can show and re-derive it."""
+
+    result_before_appropriations: Decimal
+    #: Appropriations already booked before closing (profit positive), the
+    #: allocation account excluded.
+    booked_appropriations: Decimal
+    #: Periodiseringsfond allocation already booked before closing (positive).
+    booked_allocation: Decimal
+    pfond_reversal: Decimal
+    #: Change in accumulated överavskrivningar booked by the closing (positive = cost).
+    overavskrivning: Decimal
+    adjustments: tuple[Adjustment, ...]
+    schablonintakt: Decimal
+    upprakning: Decimal
+    surplus: Decimal
+    previous_deficit: Decimal
+    pfond_base: Decimal
+    pfond_max: Decimal
+    #: New allocation booked by the closing.
+    pfond_allocation: Decimal
+    taxable_income_exact: Decimal
+    taxable_income: Decimal
+    rate: Decimal
+    tax: Decimal
+    deficit_carried_forward: Decimal
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def booked_result_before_allocation(self) -> Decimal:
+        """The booked result after reversals and överavskrivningar, before the
+        allocation and the tax."""
+        return (
+            self.result_before_appropriations
+            + self.booked_appropriations
+            + self.pfond_reversal
+            - self.overavskrivning
+        )
+
+    @property
+    def adjustment_total(self) -> Decimal:
+        return sum((a.amount for a in self.adjustments), ZERO)
+
+    def adjustment_sum(self, field: str) -> Decimal:
+        return sum((a.amount for a in self.adjustments if a.field == field), ZERO)
+
+    @property
+    def non_deductible(self) -> Decimal:
+        """INK2S 4.3c, as a positive add-back."""
+        return self.adjustment_sum("4.3c")
+
+    @property
+    def non_taxable(self) -> Decimal:
+        """INK2S 4.5c, as a positive deduction."""
+        return -self.adjustment_sum("4.5c")
+
+
+def compute_tax(
+    *,
+    result_before_appropriations: Decimal,
+    booked_appropriations: Decimal,
+    booked_allocation: Decimal,
+    pfond_reversal: Decimal,
+    overavskrivning: Decimal,
+    adjustments: tuple[Adjustment, ...],
+    schablonintakt: Decimal,
+    upprakning: Decimal,
+    rates: TaxYearRates,
+    settings: ClosingSettings,
+) -> TaxComputation:
+    """Run the ladder and decide the new periodiseringsfond allocation."""
+    findings: list[Finding] = []
+    surplus = (
+        result_before_appropriations
+        + booked_appropriations
+        + pfond_reversal
+        - overavskrivning
+        + sum((a.amount for a in adjustments), ZERO)
+        + schablonintakt
+        + upprakning
+    )
+    deficit = max(settings.previous_deficit, ZERO)
+    base = surplus - deficit if settings.deficit_before_pfond else surplus
+    pfond_max = floor_to(base * rates.pfond_max_share, KRONA) if base > 0 else ZERO
+    # An allocation never creates (or deepens) a deficit: with the base taken before
+    # the previous deficit, the room is also capped by what the deficit leaves.
+    room = max(min(pfond_max, surplus - deficit) - booked_allocation, ZERO)
+    allocation = _allocation(settings.pfond, room, findings)
+    exact = surplus - deficit - booked_allocation - allocation
+    taxable = floor_to(exact, rates.taxable_rounding) if exact > 0 else ZERO
+    raw_tax = taxable * rates.income_tax_rate
+    tax = floor_to(raw_tax, KRONA) if settings.tax_rounding == "krona" else cents(raw_tax)
+    carried = truncate_to(-exact, KRONA) if exact < 0 else ZERO
+    if carried:
+        findings.append(
+            finding(
+                "closing-deficit",
+                f"The year gives a tax deficit (underskott) of {carried}; no tax is due. "
+                "Carry it forward as next year's previous_deficit (INK2S 4.14a).",
+            )
+        )
+    return TaxComputation(
+        result_before_appropriations=result_before_appropriations,
+        booked_appropriations=booked_appropriations,
+        booked_allocation=booked_allocation,
+        pfond_reversal=pfond_reversal,
+        overavskrivning=overavskrivning,
+        adjustments=adjustments,
+        schablonintakt=schablonintakt,
+        upprakning=upprakning,
+        surplus=surplus,
+        previous_deficit=deficit,
+        pfond_base=base,
+        pfond_max=pfond_max,
+        pfond_allocation=allocation,
+        taxable_income_exact=exact,
+        taxable_income=taxable,
+        rate=rates.income_tax_rate,
+        tax=tax,
+        deficit_carried_forward=carried,
+        findings=tuple(findings),
+    )
+
+
+def _allocation(choice: PfondChoice, room: Decimal, findings: list[Finding]) -> Decimal:
+    if choice == "max":
+        return room
+    if choice == "none":
+        return ZERO
+    wanted = cents(Decimal(choice))
+    if wanted < 0:
+        findings.append(
+            finding(
+                "closing-pfond-capped",
+                f"A negative periodiseringsfond allocation ({wanted}) is not possible; "
+                "none is made. Use a voluntary reversal to reduce funds.",
+            )
+        )
+        return ZERO
+    if wanted > room:
+        findings.append(
+            finding(
+                "closing-pfond-capped",
+                f"The requested periodiseringsfond allocation {wanted} exceeds the maximum "
+                f"{room} (25 % of the base); {room} is allocated.",
+            )
+        )
+        return room
+    return wanted
