@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import attrs
 
@@ -198,7 +198,7 @@ def restrict(model: SieFile, sie_type: str) -> tuple[SieFile, dict[str, int]]:
         return True
 
     h = model.header
-    changes: dict[str, object] = {"format": "PC8", "sie_type": _declared_type(h.sie_type, sie_type)}
+    changes: dict[str, Any] = {"format": "PC8", "sie_type": _declared_type(h.sie_type, sie_type)}
     if not keep("#OMFATTN", h.covered_until is not None):
         changes["covered_until"] = None
     if not keep("#BKOD", bool(h.industry_code)):
