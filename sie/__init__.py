@@ -1,8 +1,8 @@
 """SIE files: read, validate and write the Swedish accounting exchange format.
 
-    >>> import sie
-    >>> result = sie.read("samples/norrsken_ab_2025.se")   # doctest: +SKIP
-    >>> model, findings = result                            # doctest: +SKIP
+>>> import sie
+>>> result = sie.read("samples/norrsken_ab_2025.se")   # doctest: +SKIP
+>>> model, findings = result                            # doctest: +SKIP
 """
 
 from sie.findings import CATALOGUE, Finding
@@ -22,6 +22,8 @@ from sie.model import (
     Voucher,
 )
 from sie.reader import NotSie, ReadResult, iter_records, iter_vouchers, read
+from sie.validation import ImportSettings, ValidationResult, load, validate
+from sie.writer import dumps, write
 
 __all__ = [
     "CATALOGUE",
@@ -31,6 +33,7 @@ __all__ = [
     "FinancialYear",
     "Finding",
     "Header",
+    "ImportSettings",
     "Ledger",
     "NotSie",
     "Object",
@@ -40,8 +43,13 @@ __all__ = [
     "Row",
     "SieFile",
     "UnknownRecord",
+    "ValidationResult",
     "Voucher",
+    "dumps",
     "iter_records",
     "iter_vouchers",
+    "load",
     "read",
+    "validate",
+    "write",
 ]

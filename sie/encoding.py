@@ -11,7 +11,8 @@ every repair.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
 import attrs
 import chardet
@@ -84,14 +85,14 @@ def decode(data: bytes, file: str = "") -> Decoded:
     """Decode a whole file, repairing isolated Latin-1 letters in CP437 text."""
     encoding = detect(data)
     text = data.decode(encoding)
-    notes: list[Finding] = [_encoding_finding(encoding, file)]
+    notes: list[Finding] = [encoding_finding(encoding, file)]
     if encoding == "cp437" and _REPAIR_RE.search(text):
         text, repairs = repair(text, file)
         notes.extend(repairs)
     return Decoded(text, encoding, tuple(notes))
 
 
-def _encoding_finding(encoding: str, file: str) -> Finding:
+def encoding_finding(encoding: str, file: str) -> Finding:
     if encoding == "cp437":
         return finding("encoding", "decoded as CP437 (#FORMAT PC8)", 0, file)
     return finding(
@@ -138,6 +139,78 @@ def repair(text: str, file: str = "", first_line: int = 1) -> tuple[str, list[Fi
         return text, notes
     pieces.append(text[last:])
     return "".join(pieces), notes
+
+
+def chunks(data: bytes, size: int = 1 << 20) -> Iterator[memoryview]:
+    """``data`` in pieces of about ``size`` bytes, each ending just before a LF."""
+    view = memoryview(data)
+    end = len(data)
+    pos = 0
+    while pos < end:
+        stop = data.find(b"\n", pos + size)
+        if stop < 0:
+            stop = end
+        yield view[pos:stop]
+        pos = stop + 1
+
+
+def stream_chunks(stream: BinaryIO, first: bytes = b"", size: int = 1 << 20) -> Iterator[bytes]:
+    """Pieces of a binary stream, each ending just before a LF (``first`` was read already)."""
+    pending = first
+    while True:
+        block = stream.read(size)
+        if not block:
+            break
+        pending += block
+        cut = pending.rfind(b"\n")
+        if cut < 0:
+            continue
+        yield pending[:cut]
+        pending = pending[cut + 1 :]
+    if pending:
+        yield pending
+
+
+def decode_lines(
+    pieces: Iterable[bytes | memoryview],
+    codec: str,
+    findings: list[Finding],
+    file: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """Decode pieces that end at line breaks and yield their lines.
+
+    Never holds more than one piece as text; repairs isolated Latin-1 letters in
+    CP437 text (reported in ``findings``), drops a final DOS end-of-file mark,
+    and treats a lone CR as a line break in files that have no LF at all.
+    """
+    line = 1
+    first = True
+    done = 0
+    for piece in pieces:
+        done += len(piece) + 1
+        text = str(piece, codec)
+        if first:
+            first = False
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            if "\n" not in text and "\r" in text:
+                text = text.replace("\r", "\n")
+        stripped = text.rstrip("\r\n \t")
+        if stripped.endswith("\x1a"):
+            text = stripped.rstrip("\x1a")
+            where = line + text.count("\n")
+            findings.append(
+                finding("ctrl-z", "a DOS end-of-file mark (Ctrl-Z) was dropped", where, file)
+            )
+        if codec == "cp437" and _REPAIR_RE.search(text):
+            text, repairs = repair(text, file, line)
+            findings.extend(repairs)
+        split = text.split("\n")
+        line += len(split)
+        yield from split
+        if progress is not None:
+            progress(done)
 
 
 def lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:

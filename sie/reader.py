@@ -7,6 +7,7 @@ skipped, filled in or repaired is reported as a :class:`~sie.findings.Finding`.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
@@ -79,57 +80,67 @@ def read(
 
     Raises :class:`NotSie` when the input is not SIE at all; every other problem
     is a finding in the result. ``progress(done, total)`` is called now and then
-    with character positions, for progress bars on large files. ``fast=False``
-    parses every line with the Lark grammar alone (slow; the tests use it to
-    prove the fast path reads exactly the same).
+    with byte positions, for progress bars on large files. ``fast=False`` parses
+    every line with the Lark grammar alone (slow; the tests use it to prove the
+    fast path reads exactly the same).
     """
     data, file = _bytes(source, name)
-    decoded = enc.decode(data, file)
-    text = decoded.text
-    _check_sie(text, data, file)
+    codec = enc.detect(data)
+    _check_sie(_head(data, codec), data, file)
     builder = Builder(file)
-    builder.findings.extend(decoded.findings)
-    if "\x1a" in text[-8:]:
-        text = text[: text.index("\x1a", max(0, len(text) - 8))]
-        builder.findings.append(
-            finding("ctrl-z", "a DOS end-of-file mark (Ctrl-Z) at the end was dropped", 0, file)
-        )
-    count = _feed(builder, enc.lines(text), file, progress, len(text), fast)
-    model = builder.finish()
+    builder.findings.append(enc.encoding_finding(codec, file))
+    total = len(data)
+    tick = (lambda done: progress(min(done, total), total)) if progress else None
+    lines = enc.decode_lines(enc.chunks(data), codec, builder.findings, file, tick)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of acyclic objects: cycle collection would only cost time
+    try:
+        if fast:
+            for _ in _run(builder, lines):
+                pass
+        else:
+            _run_lark(builder, lines)
+        model = builder.finish()
+    finally:
+        if collecting:
+            gc.enable()
     return ReadResult(
         model=model,
         findings=tuple(builder.findings),
-        encoding=decoded.encoding,
+        encoding=codec,
         file=file,
-        size=len(data),
-        lines=count,
+        size=total,
+        lines=builder.lines,
         label_counts=builder.label_counts,
     )
 
 
-def _feed(
-    builder: Builder,
-    lines: Iterator[str],
-    file: str,
-    progress: Progress | None = None,
-    total: int = 0,
-    fast: bool = True,
-) -> int:
-    if not fast:
-        return _feed_lark(builder, lines, file)
+def _run(
+    builder: Builder, lines: Iterator[str], pending: list[Voucher] | None = None
+) -> Iterator[Voucher]:
+    """Feed lines to the builder; yield vouchers collected in ``pending`` (streaming).
+
+    The common ``#TRANS`` and ``#VER`` lines go through narrowed regular
+    expressions straight into the builder; every other line through
+    :func:`sie.syntax.parse_line`. Both give what the grammar gives.
+    """
     record = builder.record
     fast_row = builder.fast_row
     fast_voucher = builder.fast_voucher
-    trans = row_pattern().fullmatch
+    row = row_pattern().fullmatch
     flat = flat_pattern().fullmatch
+    findings = builder.findings
+    file = builder.file
     number = 0
-    done = 0
     for number, text in enumerate(lines, 1):
         if len(text) < 4 and (stripped := text.strip(" \t\r\f\v")) in ("{", "}", ""):
             if stripped:
                 builder.brace(stripped, number)
+                if pending:
+                    yield from pending
+                    pending.clear()
             continue
-        m = trans(text)
+        m = row(text)
         if m is not None and fast_row(m.groups(), number):
             continue
         m = flat(text)
@@ -138,34 +149,32 @@ def _feed(
         try:
             parsed = parse_line(text, number)
         except LineSyntaxError as exc:
-            builder.findings.append(_syntax_finding(exc, text, number, file))
+            findings.append(_syntax_finding(exc, text, number, file))
             continue
         if type(parsed) is Record:
             record(parsed)
         elif parsed is not None:
             builder.brace(parsed, number)  # type: ignore[arg-type]
-        if progress is not None:
-            done += len(text) + 1
-            if number % 50_000 == 0:
-                progress(done, total)
-    if progress is not None:
-        progress(total, total)
-    return number
+        if pending:
+            yield from pending
+            pending.clear()
+    builder.lines = number
 
 
-def _feed_lark(builder: Builder, lines: Iterator[str], file: str) -> int:
+def _run_lark(builder: Builder, lines: Iterator[str]) -> None:
+    """Feed lines to the builder using the Lark grammar alone (the reference path)."""
     number = 0
     for number, text in enumerate(lines, 1):
         try:
             parsed = parse_line_lark(text, number)
         except LineSyntaxError as exc:
-            builder.findings.append(_syntax_finding(exc, text, number, file))
+            builder.findings.append(_syntax_finding(exc, text, number, builder.file))
             continue
         if type(parsed) is Record:
             builder.record(parsed)
         elif parsed is not None:
             builder.brace(parsed, number)  # type: ignore[arg-type]
-    return number
+    builder.lines = number
 
 
 def _syntax_finding(exc: LineSyntaxError, text: str, number: int, file: str) -> Finding:
@@ -185,7 +194,8 @@ def iter_records(source: Source, *, name: str | None = None) -> Iterator[Record 
 
     Lines that are not SIE syntax are skipped; use :func:`read` to get them reported.
     """
-    for number, text in _stream_lines(source, name)[1]:
+    _file, lines = _stream_lines(source, name, [])
+    for number, text in enumerate(lines, 1):
         try:
             parsed = parse_line(text, number)
         except LineSyntaxError:
@@ -201,27 +211,16 @@ def iter_vouchers(
 
     Pass a list as ``findings`` to collect what the reader noticed on the way.
     """
+    noticed: list[Finding] = []
+    file, lines = _stream_lines(source, name, noticed)
     pending: list[Voucher] = []
-    file, lines = _stream_lines(source, name, findings)
     builder = Builder(file, keep_vouchers=False, on_voucher=pending.append)
-    record = builder.record
-    for number, text in lines:
-        try:
-            parsed = parse_line(text, number)
-        except LineSyntaxError as exc:
-            builder.findings.append(_syntax_finding(exc, text, number, file))
-            continue
-        if type(parsed) is Record:
-            record(parsed)
-        elif parsed is not None:
-            builder.brace(parsed, number)  # type: ignore[arg-type]
-        if pending:
-            yield from pending
-            pending.clear()
+    builder.findings = noticed
+    yield from _run(builder, lines, pending)
     builder.finish()
     yield from pending
     if findings is not None:
-        findings.extend(builder.findings)
+        findings.extend(noticed)
 
 
 # --------------------------------------------------------------------------- input
@@ -235,6 +234,11 @@ def _bytes(source: Source, name: str | None) -> tuple[bytes, str]:
         return path.read_bytes(), name or str(source)
     data = source.read()
     return data, name or str(getattr(source, "name", "<stream>"))
+
+
+def _head(data: bytes, codec: str) -> str:
+    """The first 64 KiB of a file as text, for recognising what it is."""
+    return data[:65536].decode(codec, errors="replace").lstrip("\ufeff")
 
 
 def _check_sie(text: str, data: bytes, file: str) -> None:
@@ -269,9 +273,9 @@ def _check_sie(text: str, data: bytes, file: str) -> None:
 
 
 def _stream_lines(
-    source: Source, name: str | None, findings: list[Finding] | None = None
-) -> tuple[str, Iterator[tuple[int, str]]]:
-    """Decode a source line by line; the encoding is decided from its first megabytes."""
+    source: Source, name: str | None, findings: list[Finding]
+) -> tuple[str, Iterator[str]]:
+    """Decode a source piece by piece; the encoding is decided from its first megabytes."""
     if isinstance(source, bytes | bytearray | memoryview):
         stream: BinaryIO = io.BytesIO(bytes(source))
         file = name or "<bytes>"
@@ -286,52 +290,19 @@ def _stream_lines(
         owned = False
     sample = stream.read(STREAM_SAMPLE)
     codec = enc.detect(sample)
-    head = sample.decode(codec, errors="replace") if codec != "utf-8-sig" else ""
     try:
-        _check_sie(head or sample.decode("utf-8-sig", errors="replace"), sample, file)
+        _check_sie(_head(sample, codec), sample, file)
     except NotSie:
         if owned:
             stream.close()
         raise
+    findings.append(enc.encoding_finding(codec, file))
 
-    def generate() -> Iterator[tuple[int, str]]:
+    def generate() -> Iterator[str]:
         try:
-            rest = io.BufferedReader(_Prepend(sample, stream))  # type: ignore[arg-type,type-var]
-            for number, raw in enumerate(rest, 1):
-                if number == 1 and raw.startswith(enc.UTF8_BOM):
-                    raw = raw[3:]
-                if raw.endswith(b"\n"):
-                    raw = raw[:-1]
-                line = raw.decode(codec, errors="replace")
-                if codec == "cp437" and enc._REPAIR_RE.search(line):
-                    line, repairs = enc.repair(line, file, number)
-                    if findings is not None:
-                        findings.extend(repairs)
-                yield number, line
+            yield from enc.decode_lines(enc.stream_chunks(stream, sample), codec, findings, file)
         finally:
             if owned:
                 stream.close()
 
     return file, generate()
-
-
-class _Prepend(io.RawIOBase):
-    """A raw stream that yields ``head`` and then the rest of ``stream``."""
-
-    def __init__(self, head: bytes, stream: BinaryIO) -> None:
-        self._head = memoryview(head)
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        chunk = self._stream.read(len(buffer))
-        n = len(chunk)
-        buffer[:n] = chunk
-        return n

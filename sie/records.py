@@ -120,6 +120,7 @@ class Builder:
         self.vouchers: list[Voucher] = []
         self.unknown: list[UnknownRecord] = []
         self.voucher_count = 0
+        self.lines = 0  # lines read, set by the reader
         self.fast_rows = 0  # #TRANS lines taken by fast_row, added to label_counts at the end
         self._line = 0
         self.row_count = 0
@@ -140,6 +141,7 @@ class Builder:
         self._dates: dict[str, dt.date] = {}
         self._objlists: dict[tuple[str, ...], tuple[ObjectRef, ...]] = {(): ()}
         self._rawobjs: dict[str, tuple[ObjectRef, ...]] = {"": ()}
+        self._strings: dict[str, str] = {}
         self._handlers: dict[str, Callable[[Record], None]] = {
             "#TRANS": self._row,
             "#RTRANS": self._row,
@@ -391,7 +393,15 @@ class Builder:
             registered = self._dates.get(reg_date)
             if registered is None:
                 return False
-        self._ver = (values[0], values[1], day, values[2], registered, values[3])
+        strings = self._strings
+        self._ver = (
+            strings.setdefault(values[0], values[0]),
+            values[1],
+            day,
+            strings.setdefault(values[2], values[2]),
+            registered,
+            strings.setdefault(values[3], values[3]),
+        )
         self._ver_line = line
         self._rows = []
         self._group = 3
@@ -494,7 +504,19 @@ class Builder:
             sign, closed = unquote(sign)
             if not closed:
                 return False
-        self._rows.append(Row(account, Decimal(amount), refs, day, text, qty, sign, line=line))  # type: ignore[arg-type]
+        strings = self._strings  # accounts and texts repeat: keep one copy of each
+        self._rows.append(
+            Row(
+                strings.setdefault(account, account),  # type: ignore[arg-type]
+                Decimal(amount),  # type: ignore[arg-type]
+                refs,
+                day,
+                strings.setdefault(text, text),
+                qty,
+                sign,
+                line=line,
+            )
+        )  # type: ignore[arg-type]
         self.fast_rows += 1
         return True
 

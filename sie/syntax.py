@@ -162,7 +162,7 @@ class _Fast:
     def __init__(self) -> None:
         q, b, ws, label = (_terminal(n) for n in ("QUOTED", "BARE", "WS", "LABEL"))
         tok = f"{q}|{b}"  # both terminals are possessive: no backtracking into them
-        sep = f"(?:{ws})?+"
+        sep = f"{ws.rstrip('+')}*+"  # optional blank space, never given back
         field = f"(?:{tok})"
         # A record without object lists and with at most 9 fields (most lines).
         flat_fields = "".join(f"(?:{sep}({field}))?" for _ in range(9))

@@ -18,6 +18,7 @@ Everything is reported as :class:`~sie.findings.Finding` values; nothing raises.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -329,6 +330,7 @@ class LedgerScan:
     row_objects: dict[int, set[str]]  # dimension -> object ids used on rows
     unbalanced: list[tuple[int, Decimal]]  # (voucher index, #TRANS sum)
     rows_outside: list[tuple[int, list[Row]]]  # (voucher index, #TRANS rows dated outside)
+    vouchers_outside: list[int]  # indexes of vouchers dated outside year 0
 
 
 def scan_ledger(model: SieFile) -> LedgerScan:
@@ -342,7 +344,10 @@ def scan_ledger(model: SieFile) -> LedgerScan:
     seen_lists: set[tuple[ObjectRef, ...]] = set()
     unbalanced: list[tuple[int, Decimal]] = []
     rows_outside: list[tuple[int, list[Row]]] = []
+    vouchers_outside: list[int] = []
     for index, v in enumerate(model.vouchers):
+        if start is not None and not start <= v.date <= end:  # type: ignore[operator]
+            vouchers_outside.append(index)
         total = ZERO
         outside: list[Row] | None = None
         for r in v.rows:
@@ -367,7 +372,7 @@ def scan_ledger(model: SieFile) -> LedgerScan:
             unbalanced.append((index, total))
         if outside:
             rows_outside.append((index, outside))
-    return LedgerScan(movements, first_use, row_objects, unbalanced, rows_outside)
+    return LedgerScan(movements, first_use, row_objects, unbalanced, rows_outside, vouchers_outside)
 
 
 def objects_per_dimension(model: SieFile, scan: LedgerScan | None = None) -> dict[int, set[str]]:
@@ -551,7 +556,8 @@ def check_dates(model: SieFile, *, file: str = "", scan: LedgerScan | None = Non
     span = f"{year.start.isoformat()}–{year.end.isoformat()}"  # type: ignore[union-attr]
     findings: list[Finding] = []
     rows_outside = dict(scan.rows_outside)
-    for index, v in enumerate(model.vouchers):
+    for index in sorted({*rows_outside, *scan.vouchers_outside}):
+        v = model.vouchers[index]
         if not year.contains(v.date):
             findings.append(
                 finding(
@@ -679,14 +685,15 @@ class _BalanceIndex:
 
 def check_numbering(model: SieFile, *, file: str = "") -> list[Finding]:
     """Duplicate numbers within a series; numbers not ascending in file order."""
+    counts = Counter((v.series, v.number) for v in model.vouchers if v.number)
+    repeated = {key for key, count in counts.items() if count > 1}
     seen: dict[tuple[str, str], list[Voucher]] = {}
-    for v in model.vouchers:
-        if v.number:
-            seen.setdefault(v.key, []).append(v)
+    if repeated:
+        for v in model.vouchers:
+            if (v.series, v.number) in repeated:
+                seen.setdefault((v.series, v.number), []).append(v)
     findings: list[Finding] = []
     for (series, number), group in seen.items():
-        if len(group) < 2:
-            continue
         others = ", ".join(str(v.line) for v in group[1:6]) + (" …" if len(group) > 6 else "")
         findings.append(
             finding(
@@ -964,9 +971,17 @@ def validate(
     file, encoding, size = read_result.file, read_result.encoding, read_result.size
     if any(f.code in REFUSING_CODES for f in reader_findings):
         return ValidationResult(None, _sorted(reader_findings), file, encoding, size)
-    scan = scan_ledger(read_result.model)
-    model, imported = apply_import_rules(read_result.model, settings, file=file, scan=scan)
-    integrity = check_integrity(model, label_counts=read_result.label_counts, file=file, scan=scan)
+    collecting = gc.isenabled()
+    gc.disable()  # walking millions of rows creates no cycles; collection would only cost
+    try:
+        scan = scan_ledger(read_result.model)
+        model, imported = apply_import_rules(read_result.model, settings, file=file, scan=scan)
+        integrity = check_integrity(
+            model, label_counts=read_result.label_counts, file=file, scan=scan
+        )
+    finally:
+        if collecting:
+            gc.enable()
     findings = _sorted([*reader_findings, *imported, *integrity])
     return ValidationResult(model, findings, file, encoding, size)
 
