@@ -13,10 +13,10 @@ from decimal import Decimal
 
 import attrs
 
+from closing.findings import Finding, finding
 from closing.rates import TaxYearRates, cents
 from closing.settings import ClosingAccounts, ClosingSettings, Reversal
 from closing.trial_balance import TrialBalance
-from sie.findings import Finding, finding
 from sie.model import FinancialYear
 
 ZERO = Decimal("0.00")

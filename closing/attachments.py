@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import attrs
 
+from closing.findings import Finding, finding
 from closing.settings import AccountRange, ClosingAccounts
 from closing.trial_balance import TrialBalance
-from sie.findings import Finding, finding
 from sie.model import SieFile
 
 ZERO = Decimal("0.00")

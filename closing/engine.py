@@ -26,6 +26,7 @@ from closing.appropriations import (
     with_allocation,
 )
 from closing.attachments import Attachment, OpenItem, attachments
+from closing.findings import Finding, finding
 from closing.rates import RATES, TaxYearRates, for_year
 from closing.settings import (
     ACCOUNT_NAMES,
@@ -37,7 +38,6 @@ from closing.settings import (
 from closing.tax import Adjustment, adjustments, compute_tax
 from closing.trial_balance import TrialBalance, trial_balance
 from closing.vouchers import number, transfer, year_label
-from sie.findings import Finding, finding
 from sie.model import Account, Balance, FinancialYear, PeriodBalance, SieFile, Voucher
 
 ZERO = Decimal("0.00")

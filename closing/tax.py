@@ -20,10 +20,10 @@ from decimal import Decimal
 
 import attrs
 
+from closing.findings import Finding, finding
 from closing.rates import INK2S_FIELDS, KRONA, TaxYearRates, cents, floor_to, truncate_to
 from closing.settings import ClosingSettings, PfondChoice
 from closing.trial_balance import TrialBalance
-from sie.findings import Finding, finding
 
 ZERO = Decimal("0.00")
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 import attrs
 
+from closing.findings import Finding, finding
 from closing.settings import AccountRange, ClosingAccounts
-from sie.findings import Finding, finding
 from sie.model import FinancialYear, SieFile
 
 ZERO = Decimal("0.00")

@@ -8,6 +8,7 @@ the README's findings table is generated from it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
@@ -83,36 +84,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "unknown-written": ("info", "Records with labels the spec does not define were written"),
     "format-pc8": ("info", "The model's #FORMAT was replaced by PC8, the only SIE character set"),
     "encoding-ambiguous": ("warning", "Written bytes that encoding-guessing readers may misread"),
-    # --- closing (closing/) --------------------------------------------------------------
-    "closing-no-year": (
-        "error",
-        "No financial year 0 with an end date; the closing cannot be dated",
-    ),
-    "closing-no-rates": ("error", "No tax-year table for the year; give the rates or a rates year"),
-    "closing-rates-substituted": ("warning", "Another tax year's table is used: a simulation"),
-    "closing-result-booked": ("error", "A year result is already booked (8990–8999 moved)"),
-    "closing-refused": ("error", "The closing was refused; the findings before it say why"),
-    "closing-tax-booked": ("warning", "Income tax already booked; only the difference is booked"),
-    "closing-balances-only": ("info", "No transactions; the trial balance uses #IB/#UB/#RES"),
-    "closing-outside-year": (
-        "warning",
-        "Vouchers outside financial year 0 left out of the balance",
-    ),
-    "closing-not-balanced": ("warning", "Balance and result accounts do not sum to zero"),
-    "closing-ub-differs": ("warning", "IB + transactions differ from the file's #UB/#RES"),
-    "closing-equity-result": ("warning", "The year-result equity account holds a balance already"),
-    "closing-appropriations-booked": ("warning", "Appropriations already booked during the year"),
-    "closing-attachment-difference": ("warning", "Open items do not sum to the account's UB"),
-    "closing-attachment-unspecified": ("info", "No customer/supplier objects to specify a balance"),
-    "closing-item-account": ("warning", "A supplied open item is on neither AR nor AP accounts"),
-    "closing-pfond-unknown-year": ("warning", "A periodiseringsfond account with no known year"),
-    "closing-pfond-negative": ("warning", "A periodiseringsfond account has a debit balance"),
-    "closing-pfond-overdue": ("warning", "A periodiseringsfond older than six years; reversed now"),
-    "closing-reversal-invalid": ("warning", "A requested voluntary reversal was capped or ignored"),
-    "closing-pfond-capped": ("warning", "The requested allocation was capped at the maximum"),
-    "closing-assets-missing": ("info", "No inventarier inputs; överavskrivningar not computed"),
-    "closing-rule20-skipped": ("info", "The 20-rule needs four years of acquisitions; skipped"),
-    "closing-deficit": ("info", "The year gives a tax deficit (underskott) to carry forward"),
 }
 
 
@@ -154,3 +125,19 @@ def finding(
 
 def has_errors(findings: list[Finding] | tuple[Finding, ...]) -> bool:
     return any(f.severity == "error" for f in findings)
+
+
+def register(codes: Mapping[str, tuple[Severity, str]]) -> None:
+    """Add another package's codes (the closing's, say) to the one catalogue."""
+    for code, entry in codes.items():
+        if CATALOGUE.get(code, entry) != entry:
+            raise ValueError(f"finding code {code!r} is registered twice, differently")
+    CATALOGUE.update(codes)
+
+
+def catalogue_markdown(codes: Mapping[str, tuple[Severity, str]] | None = None) -> str:
+    """A README table of finding codes (default: the whole catalogue)."""
+    lines = ["| code | severity | meaning |", "|---|---|---|"]
+    for code, (severity, title) in (CATALOGUE if codes is None else codes).items():
+        lines.append(f"| `{code}` | {severity} | {title} |")
+    return "\n".join(lines)
