@@ -87,6 +87,8 @@ class ClosingResult:
     #: Change in accumulated överavskrivningar booked by the closing (positive = cost).
     overavskrivning: Decimal = ZERO
     overavskrivning_detail: Overavskrivning | None = None
+    #: (change, reserve) accounts the överavskrivning voucher uses
+    overavskrivning_accounts: tuple[str, str] = ("8853", "2153")
     adjustments: tuple[Adjustment, ...] = ()
     #: INK2S 4.3c added back and 4.5c deducted, both positive.
     non_deductible: Decimal = ZERO
@@ -325,6 +327,7 @@ def close(
 
     day = year.end
     label = year_label(fy_start(year), day)
+    over_accounts = _overavskrivning_accounts(tb, acc)
     series, sign = settings.series, settings.sign
     made: list[Voucher | None] = []
     for f in plan.funds:
@@ -345,8 +348,7 @@ def close(
             series,
             day,
             f"Förändring av överavskrivningar på inventarier {label}",
-            acc.overavskrivning_change,
-            acc.overavskrivning_reserve,
+            *over_accounts,
             over_change,
             sign,
         )
@@ -399,6 +401,7 @@ def close(
         upprakning=plan.upprakning,
         overavskrivning=over_change,
         overavskrivning_detail=over,
+        overavskrivning_accounts=over_accounts,
         adjustments=adj,
         non_deductible=comp.non_deductible,
         non_taxable=comp.non_taxable,
@@ -419,6 +422,17 @@ def close(
         new_accounts=_new_accounts(model, numbered, register),
         findings=tuple(findings),
     )
+
+
+def _overavskrivning_accounts(tb: TrialBalance, acc: ClosingAccounts) -> tuple[str, str]:
+    """(change, reserve) accounts: the configured pair, unless the ledger keeps its
+    accumulated överavskrivningar on another reserve account of the range — then
+    that account and its BAS partner (2150 → 8850, 2153 → 8853) keep it in one place."""
+    used = [x.account for x in tb.in_range(*acc.overavskrivning_reserves) if x.ub or x.ib]
+    if acc.overavskrivning_reserve in used or len(used) != 1:
+        return acc.overavskrivning_change, acc.overavskrivning_reserve
+    reserve = used[0]
+    return "88" + reserve[2:], reserve
 
 
 def _fund_name(year: int | None, second: bool, account: str) -> str:

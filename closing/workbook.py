@@ -566,7 +566,7 @@ class _Builder:
         for fund in self.r.pfond_register:
             if fund.reversal:
                 links[(fund.account, acc.pfond_reversal)] = f"pf_rev:{fund.account}"
-        links[(acc.overavskrivning_change, acc.overavskrivning_reserve)] = "oa_change"
+        links[self.r.overavskrivning_accounts] = "oa_change"
         if self.r.pfond_allocation_account:
             links[(acc.pfond_allocation, self.r.pfond_allocation_account)] = "tax_alloc"
         links[(acc.tax_cost, acc.tax_liability)] = "tax_to_book"
@@ -1106,7 +1106,8 @@ class _Builder:
             "Överavskrivningar på inventarier (räkenskapsenlig avskrivning)",
             f"Inventarier {acc.inventarier}; ackumulerade överavskrivningar "
             f"{', '.join(str(x) for x in acc.overavskrivning_reserves)}; "
-            f"förändringen bokas {acc.overavskrivning_change}/{acc.overavskrivning_reserve}.",
+            f"förändringen bokas {self.r.overavskrivning_accounts[0]}/"
+            f"{self.r.overavskrivning_accounts[1]}.",
         )
         head = 4
         self.header(ws, head, ["", "", "Belopp", "Andel", "Underlag", "Kommentar"], right=(3, 4, 5))
@@ -1789,7 +1790,7 @@ class _Builder:
         if account in funds:
             return f"=-{{pf_ub:{account}}}", "Periodiseringsfonder"
         if any(account in r for r in self.acc.overavskrivning_reserves) or (
-            account == self.acc.overavskrivning_reserve
+            account == self.r.overavskrivning_accounts[1]
         ):
             return None, "Överavskrivningar"
         return None, ""
