@@ -9,10 +9,14 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 stamp=".venv/.installed"
 if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "Setting up .venv (first run only) ..." >&2
+  echo "Setting up .venv (first run only; log in .venv/install.log) ..." >&2
   "$python" -m venv .venv
-  .venv/bin/python -m pip install --quiet --upgrade pip >&2
-  .venv/bin/python -m pip install --quiet -e ".[test]" >&2
+  if ! { .venv/bin/python -m pip install --upgrade pip \
+         && .venv/bin/python -m pip install -e ".[test]"; } >.venv/install.log 2>&1; then
+    tail -n 30 .venv/install.log >&2
+    echo "Installing the project failed; the whole log is in .venv/install.log" >&2
+    exit 2
+  fi
   touch "$stamp"
 fi
 export PATH="$root/.venv/bin:$PATH"

@@ -1,0 +1,28 @@
+"""The README's findings tables are the catalogue, and its first commands exist."""
+
+from __future__ import annotations
+
+import os
+
+import closing  # noqa: F401 - registers the closing codes
+from closing.findings import CODES
+from sie.findings import CATALOGUE, catalogue_markdown
+from tests.conftest import ROOT
+
+
+def test_findings_tables_match_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sie_codes = {k: v for k, v in CATALOGUE.items() if k not in CODES}
+    assert catalogue_markdown(sie_codes) in readme
+    assert catalogue_markdown(CODES) in readme
+
+
+def test_the_two_newcomer_commands_are_first_and_runnable() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split()[0] for line in block.splitlines() if line.strip()]
+    assert commands == ["scripts/demo", "scripts/test"]
+    for command in commands:
+        assert os.access(ROOT / command, os.X_OK)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/test" in ci
