@@ -36,6 +36,12 @@ _GRAPHIC_RE = re.compile(
     "[" + "".join(c for c in map(chr, range(0x2500, 0x25A0)) if c not in REPAIRS) + "]"
 )
 _ASCII = bytes(range(128))
+_NOT_LATIN1_LETTERS = bytes(b for b in range(256) if b not in _LATIN1_BYTES)
+
+
+def has_latin1_letters(data: bytes) -> bool:
+    """Whether any byte could be a Latin-1 letter needing repair in CP437 text."""
+    return bool(data.translate(None, _NOT_LATIN1_LETTERS))
 
 
 @attrs.frozen(slots=True)
@@ -177,12 +183,18 @@ def decode_lines(
     findings: list[Finding],
     file: str = "",
     progress: Callable[[int], None] | None = None,
-) -> Iterator[str]:
-    """Decode pieces that end at line breaks and yield their lines.
+    repairs: bool = True,
+) -> Iterator[list[str]]:
+    """Decode pieces that end at line breaks and yield the lines of each, as a list.
+
+    Lists rather than single lines: the reader's loop then walks each list at C
+    speed instead of resuming this generator for every line.
 
     Never holds more than one piece as text; repairs isolated Latin-1 letters in
     CP437 text (reported in ``findings``), drops a final DOS end-of-file mark,
     and treats a lone CR as a line break in files that have no LF at all.
+    ``repairs=False`` skips looking for letters to repair (the caller knows the
+    bytes hold none: see :func:`has_latin1_letters`).
     """
     line = 1
     first = True
@@ -203,12 +215,12 @@ def decode_lines(
             findings.append(
                 finding("ctrl-z", "a DOS end-of-file mark (Ctrl-Z) was dropped", where, file)
             )
-        if codec == "cp437" and _REPAIR_RE.search(text):
-            text, repairs = repair(text, file, line)
-            findings.extend(repairs)
+        if repairs and codec == "cp437" and _REPAIR_RE.search(text):
+            text, repaired = repair(text, file, line)
+            findings.extend(repaired)
         split = text.split("\n")
         line += len(split)
-        yield from split
+        yield split
         if progress is not None:
             progress(done)
 

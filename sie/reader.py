@@ -12,6 +12,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -91,15 +92,16 @@ def read(
     builder.findings.append(enc.encoding_finding(codec, file))
     total = len(data)
     tick = (lambda done: progress(min(done, total), total)) if progress else None
-    lines = enc.decode_lines(enc.chunks(data), codec, builder.findings, file, tick)
+    repairs = codec == "cp437" and enc.has_latin1_letters(data)
+    batches = enc.decode_lines(enc.chunks(data), codec, builder.findings, file, tick, repairs)
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: cycle collection would only cost time
     try:
         if fast:
-            for _ in _run(builder, lines):
+            for _ in _run(builder, batches):
                 pass
         else:
-            _run_lark(builder, lines)
+            _run_lark(builder, batches)
         model = builder.finish()
     finally:
         if collecting:
@@ -116,7 +118,7 @@ def read(
 
 
 def _run(
-    builder: Builder, lines: Iterator[str], pending: list[Voucher] | None = None
+    builder: Builder, batches: Iterator[list[str]], pending: list[Voucher] | None = None
 ) -> Iterator[Voucher]:
     """Feed lines to the builder; yield vouchers collected in ``pending`` (streaming).
 
@@ -125,46 +127,48 @@ def _run(
     :func:`sie.syntax.parse_line`. Both give what the grammar gives.
     """
     record = builder.record
-    fast_row = builder.fast_row
-    fast_voucher = builder.fast_voucher
+    fast_row = builder.fast_row_handler()
+    fast_voucher = builder.fast_voucher_handler()
     row = row_pattern().fullmatch
     flat = flat_pattern().fullmatch
     findings = builder.findings
     file = builder.file
     number = 0
-    for number, text in enumerate(lines, 1):
-        if len(text) < 4 and (stripped := text.strip(" \t\r\f\v")) in ("{", "}", ""):
-            if stripped:
-                builder.brace(stripped, number)
-                if pending:
-                    yield from pending
-                    pending.clear()
-            continue
-        m = row(text)
-        if m is not None and fast_row(m.groups(), number):
-            continue
-        m = flat(text)
-        if m is not None and fast_voucher(m.groups(), number):
-            continue
-        try:
-            parsed = parse_line(text, number)
-        except LineSyntaxError as exc:
-            findings.append(_syntax_finding(exc, text, number, file))
-            continue
-        if type(parsed) is Record:
-            record(parsed)
-        elif parsed is not None:
-            builder.brace(parsed, number)  # type: ignore[arg-type]
-        if pending:
-            yield from pending
-            pending.clear()
+    for batch in batches:
+        for text in batch:
+            number += 1
+            if len(text) < 4 and (stripped := text.strip(" \t\r\f\v")) in ("{", "}", ""):
+                if stripped:
+                    builder.brace(stripped, number)
+                    if pending:
+                        yield from pending
+                        pending.clear()
+                continue
+            m = row(text)
+            if m is not None and fast_row(m.groups(), number):
+                continue
+            m = flat(text)
+            if m is not None and fast_voucher(m.groups(), number):
+                continue
+            try:
+                parsed = parse_line(text, number)
+            except LineSyntaxError as exc:
+                findings.append(_syntax_finding(exc, text, number, file))
+                continue
+            if type(parsed) is Record:
+                record(parsed)
+            elif parsed is not None:
+                builder.brace(parsed, number)  # type: ignore[arg-type]
+            if pending:
+                yield from pending
+                pending.clear()
     builder.lines = number
 
 
-def _run_lark(builder: Builder, lines: Iterator[str]) -> None:
+def _run_lark(builder: Builder, batches: Iterator[list[str]]) -> None:
     """Feed lines to the builder using the Lark grammar alone (the reference path)."""
     number = 0
-    for number, text in enumerate(lines, 1):
+    for number, text in enumerate(chain.from_iterable(batches), 1):
         try:
             parsed = parse_line_lark(text, number)
         except LineSyntaxError as exc:
@@ -194,8 +198,8 @@ def iter_records(source: Source, *, name: str | None = None) -> Iterator[Record 
 
     Lines that are not SIE syntax are skipped; use :func:`read` to get them reported.
     """
-    _file, lines = _stream_lines(source, name, [])
-    for number, text in enumerate(lines, 1):
+    _file, batches = _stream_lines(source, name, [])
+    for number, text in enumerate(chain.from_iterable(batches), 1):
         try:
             parsed = parse_line(text, number)
         except LineSyntaxError:
@@ -212,11 +216,11 @@ def iter_vouchers(
     Pass a list as ``findings`` to collect what the reader noticed on the way.
     """
     noticed: list[Finding] = []
-    file, lines = _stream_lines(source, name, noticed)
+    file, batches = _stream_lines(source, name, noticed)
     pending: list[Voucher] = []
     builder = Builder(file, keep_vouchers=False, on_voucher=pending.append)
     builder.findings = noticed
-    yield from _run(builder, lines, pending)
+    yield from _run(builder, batches, pending)
     builder.finish()
     yield from pending
     if findings is not None:
@@ -274,7 +278,7 @@ def _check_sie(text: str, data: bytes, file: str) -> None:
 
 def _stream_lines(
     source: Source, name: str | None, findings: list[Finding]
-) -> tuple[str, Iterator[str]]:
+) -> tuple[str, Iterator[list[str]]]:
     """Decode a source piece by piece; the encoding is decided from its first megabytes."""
     if isinstance(source, bytes | bytearray | memoryview):
         stream: BinaryIO = io.BytesIO(bytes(source))
@@ -298,7 +302,7 @@ def _stream_lines(
         raise
     findings.append(enc.encoding_finding(codec, file))
 
-    def generate() -> Iterator[str]:
+    def generate() -> Iterator[list[str]]:
         try:
             yield from enc.decode_lines(enc.stream_chunks(stream, sample), codec, findings, file)
         finally:

@@ -8,6 +8,7 @@ collects vouchers or hands each one to a callback (streaming).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zlib
 from collections.abc import Callable
@@ -119,11 +120,10 @@ class Builder:
         self.period_balances: list[PeriodBalance] = []
         self.vouchers: list[Voucher] = []
         self.unknown: list[UnknownRecord] = []
-        self.voucher_count = 0
         self.lines = 0  # lines read, set by the reader
-        self.fast_rows = 0  # #TRANS lines taken by fast_row, added to label_counts at the end
+        self._fast_count = itertools.count()  # counts the #TRANS lines the fast path took
+        self._fast_vouchers = itertools.count()  # and the #VER lines
         self._line = 0
-        self.row_count = 0
         # voucher block state
         self._ver: tuple[Any, ...] | None = None
         self._ver_line = 0
@@ -366,47 +366,62 @@ class Builder:
         )
         self._ver_line = rec.line
         self._in_block = False
-        self._rows = []
+        self._rows.clear()
         self._rtrans = None
 
-    def fast_voucher(self, groups: tuple[str | None, ...], line: int) -> bool:
-        """Take a plain ``#VER`` line from the fast path's match (see :meth:`fast_row`)."""
-        if self._ver is not None or self._in_block or self._crc is not None:
-            return False
-        label, series, number, date, text, reg_date, sign, extra = groups[:8]
-        if label != "#VER" or extra is not None or date is None:
-            return False
-        day = self._dates.get(date)
-        if day is None:
-            return False
-        values = []
-        for raw in (series, number, text, sign):
+    def fast_voucher_handler(self) -> Callable[[tuple[str | None, ...], int], bool]:
+        """A function taking a plain ``#VER`` line from the fast path's match
+        (see :meth:`fast_row_handler`)."""
+        dates_get = self._dates.get
+        keep = self._strings.setdefault
+        count = self._fast_vouchers.__next__
+
+        def content(raw: str | None) -> str | None:
             if raw is None:
-                raw = ""
-            elif raw and raw[0] == '"':
-                raw, closed = unquote(raw)
-                if not closed:
-                    return False
-            values.append(raw)
-        registered = None
-        if reg_date is not None and reg_date != '""':
-            registered = self._dates.get(reg_date)
-            if registered is None:
+                return ""
+            if raw[:1] != '"':
+                return raw
+            if len(raw) > 1 and raw[-1] == '"' and "\\" not in raw:
+                return raw[1:-1]
+            value, closed = unquote(raw)
+            return value if closed else None
+
+        def fast_voucher(groups: tuple[str | None, ...], line: int) -> bool:
+            if self._ver is not None or self._in_block or self._crc is not None:
                 return False
-        strings = self._strings
-        self._ver = (
-            strings.setdefault(values[0], values[0]),
-            values[1],
-            day,
-            strings.setdefault(values[2], values[2]),
-            registered,
-            strings.setdefault(values[3], values[3]),
-        )
-        self._ver_line = line
-        self._rows = []
-        self._group = 3
-        self.label_counts["#VER"] = self.label_counts.get("#VER", 0) + 1
-        return True
+            label, series, number, date, text, reg_date, sign, extra = groups[:8]
+            if label != "#VER" or extra is not None or date is None:
+                return False
+            day = dates_get(date)
+            if day is None:
+                return False
+            registered = None
+            if reg_date is not None and reg_date != '""':
+                registered = dates_get(reg_date)
+                if registered is None:
+                    return False
+            series, number, text, sign = (
+                content(series),
+                content(number),
+                content(text),
+                content(sign),
+            )
+            if series is None or number is None or text is None or sign is None:
+                return False
+            self._ver = (
+                keep(series, series),
+                number,
+                day,
+                keep(text, text),
+                registered,
+                keep(sign, sign),
+            )
+            self._ver_line = line
+            self._group = 3
+            count()
+            return True
+
+        return fast_voucher
 
     def _row(self, rec: Record) -> None:
         if not self._in_block:
@@ -463,62 +478,80 @@ class Builder:
             self._rtrans = row
         self._rows.append(row)
 
-    def fast_row(self, groups: tuple[str | None, ...], line: int) -> bool:
-        """Take a plain ``#TRANS`` line from the fast path's regular expression match.
+    def fast_row_handler(self) -> Callable[[tuple[str | None, ...], int], bool]:
+        """A function taking a plain ``#TRANS`` line from the fast path's match.
 
-        Returns False when the line needs the general path (anything unusual); the
-        result is then identical to ``record(parse_line(line))``, which the
-        reader tests prove on the corpus.
+        It returns False when the line needs the general path (anything unusual);
+        what it builds is identical to ``record(parse_line(line))``, which the
+        reader tests prove on the corpus. A closure, so that the caches it uses
+        are local names: this runs once per row of files with millions of rows.
         """
-        if not self._in_block or self._rtrans is not None or self._crc is not None:
-            return False
-        account, objects, amount, date, text, quantity, sign = groups
-        refs = self._rawobjs.get(objects)  # type: ignore[arg-type]
-        if refs is None:
-            items = []
-            for raw in _ITEMS.findall(objects):  # type: ignore[arg-type]
-                if raw[0] == '"':
-                    raw, closed = unquote(raw)
+        objects_get = self._rawobjs.get
+        dates_get = self._dates.get
+        keep = self._strings.setdefault
+        append = self._rows.append
+        count = self._fast_count.__next__
+
+        def fast_row(groups: tuple[str | None, ...], line: int) -> bool:
+            if not self._in_block or self._rtrans is not None or self._crc is not None:
+                return False
+            account, objects, amount, date, text, quantity, sign = groups
+            refs = objects_get(objects)  # type: ignore[arg-type]
+            if refs is None:
+                refs = self._fast_objects(objects, line)  # type: ignore[arg-type]
+                if refs is None:
+                    return False
+            day = None
+            if date is not None and date != '""':
+                day = dates_get(date)
+                if day is None:
+                    return False
+            if text is None:
+                text = ""
+            elif text[0] == '"':
+                if len(text) > 1 and text[-1] == '"' and "\\" not in text:
+                    text = text[1:-1]
+                else:
+                    text, closed = unquote(text)
                     if not closed:
                         return False
-                items.append(raw)
-            if len(items) % 2 or not all(_INT.fullmatch(d) for d in items[::2]):
-                return False
-            refs = self._objects(tuple(items), line)
-            self._rawobjs[objects] = refs  # type: ignore[index]
-        day = None
-        if date is not None and date != '""':
-            day = self._dates.get(date)
-            if day is None:
-                return False
-        if text is None:
-            text = ""
-        elif text[0] == '"':
-            text, closed = unquote(text)
-            if not closed:
-                return False
-        qty = None if quantity is None or quantity == '""' else Decimal(quantity)
-        if sign is None:
-            sign = ""
-        elif sign[0] == '"':
-            sign, closed = unquote(sign)
-            if not closed:
-                return False
-        strings = self._strings  # accounts and texts repeat: keep one copy of each
-        self._rows.append(
-            Row(
-                strings.setdefault(account, account),  # type: ignore[arg-type]
-                Decimal(amount),  # type: ignore[arg-type]
-                refs,
-                day,
-                strings.setdefault(text, text),
-                qty,
-                sign,
-                line=line,
+            if sign is None:
+                sign = ""
+            elif sign[0] == '"':
+                sign, closed = unquote(sign)
+                if not closed:
+                    return False
+            append(
+                Row(
+                    keep(account, account),  # type: ignore[arg-type]
+                    Decimal(amount),  # type: ignore[arg-type]
+                    refs,
+                    day,
+                    keep(text, text),
+                    None if quantity is None or quantity == '""' else Decimal(quantity),
+                    sign,
+                    line=line,
+                )
             )
-        )  # type: ignore[arg-type]
-        self.fast_rows += 1
-        return True
+            count()
+            return True
+
+        return fast_row
+
+    def _fast_objects(self, raw: str, line: int) -> tuple[ObjectRef, ...] | None:
+        """An object list's references from its raw text, remembered for next time."""
+        items = []
+        for token in _ITEMS.findall(raw):
+            if token[0] == '"':
+                token, closed = unquote(token)
+                if not closed:
+                    return None
+            items.append(token)
+        if len(items) % 2 or not all(_INT.fullmatch(d) for d in items[::2]):
+            return None
+        refs = self._objects(tuple(items), line)
+        self._rawobjs[raw] = refs
+        return refs
 
     def _quantity(self, rest: tuple[Field, ...], rec: Record) -> Decimal | None:
         """A row's optional quantity; an unreadable one is dropped, the row kept."""
@@ -553,15 +586,13 @@ class Builder:
                 f"voucher {voucher.series} {voucher.number} has no rows",
                 self._ver_line,
             )
-        self.voucher_count += 1
-        self.row_count += len(rows)
         if self.keep_vouchers:
             self.vouchers.append(voucher)
         if self.on_voucher is not None:
             self.on_voucher(voucher)
         self._ver = None
         self._in_block = False
-        self._rows = []
+        self._rows.clear()
 
     # ------------------------------------------------------------------ identification
 
@@ -770,9 +801,10 @@ class Builder:
 
     def finish(self) -> SieFile:
         """Close what is open, report what was collected, and build the model."""
-        if self.fast_rows:
-            self.label_counts["#TRANS"] = self.label_counts.get("#TRANS", 0) + self.fast_rows
-            self.fast_rows = 0
+        for label, counter in (("#TRANS", self._fast_count), ("#VER", self._fast_vouchers)):
+            fast = next(counter)
+            if fast:
+                self.label_counts[label] = self.label_counts.get(label, 0) + fast
         if self._in_block:
             self._report(
                 "block-unclosed",
