@@ -31,6 +31,7 @@ from sie import orgnr as orgnr_mod
 from sie.findings import Finding, finding, has_errors
 from sie.model import ZERO, FinancialYear, ObjectRef, Row, SieFile, Voucher
 from sie.reader import NotSie, read
+from sie.types import RECORD_RULES, TYPE_COLUMNS
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
 T = TypeVar("T")
@@ -48,47 +49,6 @@ ACCOUNT_RANGES: Mapping[str, range] = {
 #: Reader codes after which there is no model to validate.
 REFUSING_CODES = frozenset({"not-sie", "too-large", "file-unreadable"})
 
-# Which records each type must (M), may (o) or must not (-) contain: SIE 4C §6.
-# Columns: type 1, 2, 3, 4I, 4E.
-_TYPE_COLUMNS = ("1", "2", "3", "4I", "4E")
-RECORD_RULES: Mapping[str, str] = {
-    "#FLAGGA": "MMMMM",
-    "#PROGRAM": "MMMMM",
-    "#FORMAT": "MMMMM",
-    "#GEN": "MMMMM",
-    "#SIETYP": "oMMMM",
-    "#PROSA": "ooooo",
-    "#FTYP": "ooooo",
-    "#FNR": "ooooo",
-    "#ORGNR": "ooooo",
-    "#BKOD": "ooo-o",
-    "#ADRESS": "ooooo",
-    "#FNAMN": "MMMMM",
-    "#RAR": "MMMoM",
-    "#TAXAR": "ooooo",
-    "#OMFATTN": "-MM-o",
-    "#KPTYP": "ooooo",
-    "#VALUTA": "ooooo",
-    "#KONTO": "MMMoM",
-    "#KTYP": "ooooo",
-    "#ENHET": "ooooo",
-    "#SRU": "MMooo",
-    "#DIM": "--Moo",
-    "#UNDERDIM": "--Moo",
-    "#OBJEKT": "--Moo",
-    "#IB": "MMM-M",
-    "#UB": "MMM-M",
-    "#OIB": "--M-o",
-    "#OUB": "--M-o",
-    "#RES": "MMM-M",
-    "#PSALDO": "-MM-o",
-    "#PBUDGET": "-MM-o",
-    "#VER": "---oo",
-    "#TRANS": "---oo",
-    "#RTRANS": "---oo",
-    "#BTRANS": "---oo",
-    "#KSUMMA": "ooooo",
-}
 #: Mandatory records that may still be absent: balances that are all zero are
 #: not written (§5.17–5.18), dimensions need no declaration when only reserved
 #: numbers are used (❖), and #IB may be replaced by the previous year's #UB (§5.16).
@@ -795,7 +755,7 @@ def check_records(
 ) -> list[Finding]:
     """Records the file's type requires or forbids (SIE 4C §6), as warnings."""
     sie_type = model.sie_type
-    column = _TYPE_COLUMNS.index(sie_type) if sie_type in _TYPE_COLUMNS else None
+    column = TYPE_COLUMNS.index(sie_type) if sie_type in TYPE_COLUMNS else None
     if column is None:
         return []
     if label_counts is not None:

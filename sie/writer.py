@@ -46,21 +46,14 @@ from sie.model import (
     UnknownRecord,
     Voucher,
 )
+from sie.types import SIE_TYPES, forbidden
 
-SIE_TYPES = ("1", "2", "3", "4E", "4I")
+_ROW_LABELS = frozenset({"#TRANS", "#RTRANS", "#BTRANS"})  # written with their #VER
 NEWLINES = ("\r\n", "\n")
 
 #: Records a type must not contain (spec §5 table, "–"), by SIE type.
 FORBIDDEN: Mapping[str, frozenset[str]] = {
-    "1": frozenset(
-        ["#OMFATTN", "#DIM", "#UNDERDIM", "#OBJEKT", "#OIB", "#OUB", "#PSALDO", "#PBUDGET", "#VER"]
-    ),
-    "2": frozenset(["#DIM", "#UNDERDIM", "#OBJEKT", "#OIB", "#OUB", "#VER"]),
-    "3": frozenset({"#VER"}),
-    "4I": frozenset(
-        ["#BKOD", "#OMFATTN", "#IB", "#UB", "#OIB", "#OUB", "#RES", "#PSALDO", "#PBUDGET"]
-    ),
-    "4E": frozenset(),
+    kind: forbidden(kind) - _ROW_LABELS for kind in SIE_TYPES
 }
 #: Types whose #PSALDO/#PBUDGET carry no object (a type-2 reader ignores those with one).
 NO_OBJECT_PERIODS = frozenset({"2"})
