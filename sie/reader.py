@@ -193,16 +193,21 @@ def _syntax_finding(exc: LineSyntaxError, text: str, number: int, file: str) -> 
     )
 
 
-def iter_records(source: Source, *, name: str | None = None) -> Iterator[Record | str]:
+def iter_records(
+    source: Source, *, name: str | None = None, findings: list[Finding] | None = None
+) -> Iterator[Record | str]:
     """Stream the records (and ``{``/``}`` braces) of a file, one line at a time.
 
-    Lines that are not SIE syntax are skipped; use :func:`read` to get them reported.
+    Lines that are not SIE syntax are skipped; pass a list as ``findings`` to
+    collect them (and the encoding notes) as findings.
     """
-    _file, batches = _stream_lines(source, name, [])
+    noticed: list[Finding] = [] if findings is None else findings
+    file, batches = _stream_lines(source, name, noticed)
     for number, text in enumerate(chain.from_iterable(batches), 1):
         try:
             parsed = parse_line(text, number)
-        except LineSyntaxError:
+        except LineSyntaxError as exc:
+            noticed.append(_syntax_finding(exc, text, number, file))
             continue
         if parsed is not None:
             yield parsed

@@ -11,6 +11,7 @@ import pytest
 
 import sie
 from sie.findings import CATALOGUE
+from sie.syntax import Record
 from tests.conftest import corpus_file, corpus_params
 
 HEAD = "#FLAGGA 0\r\n#PROGRAM test 1\r\n#FORMAT PC8\r\n#GEN 20250101\r\n#SIETYP 4\r\n"
@@ -249,3 +250,11 @@ def test_streaming_from_a_binary_stream_and_bytes() -> None:
 def test_model_unpacks_as_model_and_findings() -> None:
     model, findings = sie.read(corpus_file("FAKT.SI"))
     assert isinstance(model, sie.SieFile) and isinstance(findings, tuple)
+
+
+def test_streamed_records_report_what_they_skip() -> None:
+    data = (HEAD + "not a record\r\n#KONTO 1930 Bank\r\n").encode()
+    noticed: list[sie.Finding] = []
+    labels = [r.label for r in sie.iter_records(data, findings=noticed) if isinstance(r, Record)]
+    assert labels[-1] == "#KONTO" and len(labels) == 6
+    assert [(f.code, f.line) for f in noticed if f.code == "syntax"] == [("syntax", 6)]
