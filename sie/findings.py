@@ -34,6 +34,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "unknown-label": ("warning", "A label the SIE spec does not define; kept, not interpreted"),
     "record-order": ("warning", "Records are not in the spec's group order"),
     "flag-set": ("warning", "#FLAGGA 1: the file says it has been imported already"),
+    "account-attributes-only": ("warning", "#KTYP/#ENHET/#SRU for an account with no #KONTO"),
     "duplicate-record": ("warning", "A record that may occur once occurs again; the later wins"),
     # --- reading: voucher blocks -------------------------------------------------------
     "block-missing": ("error", "A #VER is not followed by a { } block of rows"),

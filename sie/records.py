@@ -671,7 +671,15 @@ class Builder:
     def _account(self, number: str, line: int) -> dict[str, Any]:
         acc = self.accounts.get(number)
         if acc is None:
-            acc = {"number": number, "name": "", "type": "", "unit": "", "sru": [], "line": line}
+            acc = {
+                "number": number,
+                "name": "",
+                "type": "",
+                "unit": "",
+                "sru": [],
+                "line": line,
+                "declared": False,
+            }
             self.accounts[number] = acc
         return acc
 
@@ -681,6 +689,7 @@ class Builder:
         acc = self._account(number, rec.line)
         acc["name"] = _str(f[1], "account name") if len(f) > 1 else ""
         acc["line"] = rec.line
+        acc["declared"] = True
         self._extra(rec, 2)
 
     def _account_attr(self, key: str) -> Callable[[Record], None]:
@@ -826,6 +835,14 @@ class Builder:
                 "export it again",
                 0,
             )
+        for acc in self.accounts.values():
+            if not acc["declared"]:
+                self._report(
+                    "account-attributes-only",
+                    f"account {acc['number']} has #KTYP/#ENHET/#SRU but no #KONTO; kept "
+                    "without a name — export the full chart of accounts",
+                    acc["line"],
+                )
         for label, lines in self._unknown_seen.items():
             shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
             self._report(

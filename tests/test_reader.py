@@ -258,3 +258,11 @@ def test_streamed_records_report_what_they_skip() -> None:
     labels = [r.label for r in sie.iter_records(data, findings=noticed) if isinstance(r, Record)]
     assert labels[-1] == "#KONTO" and len(labels) == 6
     assert [(f.code, f.line) for f in noticed if f.code == "syntax"] == [("syntax", 6)]
+
+
+def test_account_attributes_without_konto_are_reported() -> None:
+    data = (HEAD + "#KONTO 1930 Bank\r\n#SRU 1930 7281\r\n#SRU 2440 7368\r\n").encode()
+    result = sie.read(data)
+    found = [f for f in result.findings if f.code == "account-attributes-only"]
+    assert [(f.line, "2440" in f.message) for f in found] == [(8, True)]
+    assert result.model.account("2440") == sie.Account("2440", sru=("7368",))

@@ -13,8 +13,9 @@ from tests.conftest import ROOT
 def test_findings_tables_match_the_catalogue() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     sie_codes = {k: v for k, v in CATALOGUE.items() if k not in CODES}
-    assert catalogue_markdown(sie_codes) in readme
-    assert catalogue_markdown(CODES) in readme
+    hint = "README.md is out of date: run python scripts/update_readme_tables.py"
+    assert catalogue_markdown(sie_codes) in readme, hint
+    assert catalogue_markdown(CODES) in readme, hint
 
 
 def test_the_two_newcomer_commands_are_first_and_runnable() -> None:
