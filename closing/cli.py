@@ -90,10 +90,10 @@ def _cut(text: str, width: int) -> str:
 def _period(tb: TrialBalance | ClosingResult) -> str:
     year = tb.year
     if year is None:
-        return "no financial year 0 in the file"
+        return "Financial year: none in the file (no #RAR 0)"
     start = year.start.isoformat() if year.start else "?"
     end = year.end.isoformat() if year.end else "?"
-    return f"{start} – {end}"
+    return f"Financial year {start} – {end}"
 
 
 def _finding_line(f: Finding) -> str:
@@ -345,7 +345,7 @@ def render_balance(tb: TrialBalance, validation: ValidationResult, path: str) ->
     out = [
         f"Trial balance (råbalans): {tb.company or '(no company name)'}, "
         f"{tb.orgnr or 'no org. number'}",
-        f"Financial year {_period(tb)} · {source}",
+        f"{_period(tb)} · {source}",
         "",
         f"{'Account':<8} {'Name':<{NAME_WIDTH}}"
         + "".join(h.rjust(AMOUNT_WIDTH) for h in ("IB", "Movement", "UB", "Prev. year UB")),
@@ -532,7 +532,7 @@ def render_close(
     ]
     if not r.closed:
         out += [
-            f"Financial year {_period(r)}",
+            f"{_period(r)}",
             "",
             f"REFUSED: the closing was not made. {_why_refused(r)}",
         ]
@@ -543,7 +543,7 @@ def render_close(
     rates = r.rates
     assert rates is not None
     out += [
-        f"Financial year {_period(r)} · tax table {rates.year} · series {r.settings.series}",
+        f"{_period(r)} · tax table {rates.year} · series {r.settings.series}",
         "",
         "Tax computation (skatteberäkning)",
     ]
