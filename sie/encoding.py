@@ -177,18 +177,18 @@ def stream_chunks(stream: BinaryIO, first: bytes = b"", size: int = 1 << 20) -> 
         yield pending
 
 
-def decode_lines(
+def decode_pieces(
     pieces: Iterable[bytes | memoryview],
     codec: str,
     findings: list[Finding],
     file: str = "",
     progress: Callable[[int], None] | None = None,
     repairs: bool = True,
-) -> Iterator[list[str]]:
-    """Decode pieces that end at line breaks and yield the lines of each, as a list.
+) -> Iterator[str]:
+    """Decode pieces that end at line breaks; yield each as text of whole lines.
 
-    Lists rather than single lines: the reader's loop then walks each list at C
-    speed instead of resuming this generator for every line.
+    Whole pieces rather than single lines: the reader can then match a voucher
+    block of several lines at once (see :func:`piece_lines` for plain lines).
 
     Never holds more than one piece as text; repairs isolated Latin-1 letters in
     CP437 text (reported in ``findings``), drops a final DOS end-of-file mark,
@@ -218,11 +218,16 @@ def decode_lines(
         if repairs and codec == "cp437" and _REPAIR_RE.search(text):
             text, repaired = repair(text, file, line)
             findings.extend(repaired)
-        split = text.split("\n")
-        line += len(split)
-        yield split
+        line += text.count("\n") + 1
+        yield text
         if progress is not None:
             progress(done)
+
+
+def piece_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of decoded pieces, one by one."""
+    for text in pieces:
+        yield from text.split("\n")
 
 
 def lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:

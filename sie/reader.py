@@ -12,7 +12,6 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,6 +24,7 @@ from sie.records import Builder
 from sie.syntax import (
     LineSyntaxError,
     Record,
+    block_patterns,
     flat_pattern,
     parse_line,
     parse_line_lark,
@@ -93,15 +93,15 @@ def read(
     total = len(data)
     tick = (lambda done: progress(min(done, total), total)) if progress else None
     repairs = codec == "cp437" and enc.has_latin1_letters(data)
-    batches = enc.decode_lines(enc.chunks(data), codec, builder.findings, file, tick, repairs)
+    pieces = enc.decode_pieces(enc.chunks(data), codec, builder.findings, file, tick, repairs)
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: cycle collection would only cost time
     try:
         if fast:
-            for _ in _run(builder, batches):
+            for _ in _run(builder, pieces):
                 pass
         else:
-            _run_lark(builder, batches)
+            _run_lark(builder, enc.piece_lines(pieces))
         model = builder.finish()
     finally:
         if collecting:
@@ -118,24 +118,43 @@ def read(
 
 
 def _run(
-    builder: Builder, batches: Iterator[list[str]], pending: list[Voucher] | None = None
+    builder: Builder, pieces: Iterator[str], pending: list[Voucher] | None = None
 ) -> Iterator[Voucher]:
-    """Feed lines to the builder; yield vouchers collected in ``pending`` (streaming).
+    """Feed decoded pieces to the builder; yield vouchers collected in ``pending``.
 
-    The common ``#TRANS`` and ``#VER`` lines go through narrowed regular
-    expressions straight into the builder; every other line through
-    :func:`sie.syntax.parse_line`. Both give what the grammar gives.
+    A plain voucher block (``#VER``, ``{``, plain ``#TRANS`` rows, ``}``) is taken
+    whole by one regular expression; plain ``#TRANS`` and ``#VER`` lines one by one
+    by narrowed ones; every other line goes through :func:`sie.syntax.parse_line`.
+    All give what the grammar gives (tests/test_syntax_differential.py).
     """
     record = builder.record
+    fast_block = builder.fast_block_handler()
     fast_row = builder.fast_row_handler()
     fast_voucher = builder.fast_voucher_handler()
+    block = block_patterns()[0].match
     row = row_pattern().fullmatch
     flat = flat_pattern().fullmatch
     findings = builder.findings
     file = builder.file
     number = 0
-    for batch in batches:
-        for text in batch:
+    for piece in pieces:
+        pos = 0
+        size = len(piece)
+        while pos <= size:
+            if piece.startswith("#VER", pos) and (m := block(piece, pos)) is not None:
+                taken = fast_block(m, number + 1)
+                if taken:
+                    number += taken
+                    pos = m.end() + 1
+                    if pending:
+                        yield from pending
+                        pending.clear()
+                    continue
+            stop = piece.find("\n", pos)
+            if stop < 0:
+                stop = size
+            text = piece[pos:stop]
+            pos = stop + 1
             number += 1
             if len(text) < 4 and (stripped := text.strip(" \t\r\f\v")) in ("{", "}", ""):
                 if stripped:
@@ -165,10 +184,10 @@ def _run(
     builder.lines = number
 
 
-def _run_lark(builder: Builder, batches: Iterator[list[str]]) -> None:
+def _run_lark(builder: Builder, lines: Iterator[str]) -> None:
     """Feed lines to the builder using the Lark grammar alone (the reference path)."""
     number = 0
-    for number, text in enumerate(chain.from_iterable(batches), 1):
+    for number, text in enumerate(lines, 1):
         try:
             parsed = parse_line_lark(text, number)
         except LineSyntaxError as exc:
@@ -202,8 +221,8 @@ def iter_records(
     collect them (and the encoding notes) as findings.
     """
     noticed: list[Finding] = [] if findings is None else findings
-    file, batches = _stream_lines(source, name, noticed)
-    for number, text in enumerate(chain.from_iterable(batches), 1):
+    file, pieces = _stream_lines(source, name, noticed)
+    for number, text in enumerate(enc.piece_lines(pieces), 1):
         try:
             parsed = parse_line(text, number)
         except LineSyntaxError as exc:
@@ -221,11 +240,11 @@ def iter_vouchers(
     Pass a list as ``findings`` to collect what the reader noticed on the way.
     """
     noticed: list[Finding] = []
-    file, batches = _stream_lines(source, name, noticed)
+    file, pieces = _stream_lines(source, name, noticed)
     pending: list[Voucher] = []
     builder = Builder(file, keep_vouchers=False, on_voucher=pending.append)
     builder.findings = noticed
-    yield from _run(builder, batches, pending)
+    yield from _run(builder, pieces, pending)
     builder.finish()
     yield from pending
     if findings is not None:
@@ -283,7 +302,7 @@ def _check_sie(text: str, data: bytes, file: str) -> None:
 
 def _stream_lines(
     source: Source, name: str | None, findings: list[Finding]
-) -> tuple[str, Iterator[list[str]]]:
+) -> tuple[str, Iterator[str]]:
     """Decode a source piece by piece; the encoding is decided from its first megabytes."""
     if isinstance(source, bytes | bytearray | memoryview):
         stream: BinaryIO = io.BytesIO(bytes(source))
@@ -307,9 +326,9 @@ def _stream_lines(
         raise
     findings.append(enc.encoding_finding(codec, file))
 
-    def generate() -> Iterator[list[str]]:
+    def generate() -> Iterator[str]:
         try:
-            yield from enc.decode_lines(enc.stream_chunks(stream, sample), codec, findings, file)
+            yield from enc.decode_pieces(enc.stream_chunks(stream, sample), codec, findings, file)
         finally:
             if owned:
                 stream.close()

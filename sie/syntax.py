@@ -175,18 +175,53 @@ class _Fast:
         )
         self.items = re.compile(f"({tok})")
         # The commonest line of all, a plain #TRANS, with its number and date fields
-        # narrowed to their usual shapes. Each narrowed field must end where the
-        # grammar's BARE token ends, hence the look-ahead for a further bare character.
-        bare_char = b.rstrip("+")
-        end = f"(?!{bare_char})"
-        number = rf"-?\d++(?:\.\d++)?{end}"
-        optional = f'(?:{number}|""{end})'
-        date = rf'(?:\d{{8}}|""){end}'
-        self.row = re.compile(
-            rf"{sep}#TRANS(?![A-Za-z0-9_]){sep}(\d++){end}{sep}{objlist}{sep}({number})"
-            f"(?:{sep}({date})(?:{sep}({field})(?:{sep}({optional})(?:{sep}({field}))?)?)?)?"
-            f"{sep}"
+        # narrowed to their usual shapes.
+        self.row = re.compile(_row(sep, field, b.rstrip("+"), capture=True))
+        # A whole plain voucher block: its #VER line, "{", plain #TRANS rows, "}".
+        # The same terminals, changed only so that one line means what it means on
+        # its own inside a multi-line text: no token runs past a line end, and a
+        # quoted field must be closed (an unterminated one takes the line path,
+        # which reports it).
+        q_line = _replace_once(q, '[^"\\\\]++', '[^"\\\\\n]++')
+        q_closed = _replace_once(q_line, '(?:"|$)', '"')
+        b_line = _replace_once(b, '"{}]', '"{}\n]')
+        field_line = f"(?:{q_closed}|{b_line})"
+        bare_line = b_line.rstrip("+")
+        ver_fields = "".join(f"(?:{sep}({field_line}))?" for _ in range(6))
+        # The rows are only delimited here; block_rows then reads each of them, and
+        # the block counts only when every delimited line is a row it could read.
+        self.block = re.compile(
+            rf"{sep}#VER(?![A-Za-z0-9_]){ver_fields}{sep}\n{sep}\{{{sep}\n"
+            rf"((?:{sep}#TRANS[^\n]*+\n)*+){sep}\}}{sep}$",
+            re.MULTILINE,
         )
+        self.block_rows = re.compile(
+            f"^{_row(sep, field_line, bare_line, capture=True)}$", re.MULTILINE
+        )
+
+
+def _replace_once(pattern: str, old: str, new: str) -> str:
+    if pattern.count(old) != 1:
+        raise AssertionError(f"grammar terminal {pattern!r} no longer contains {old!r}")
+    return pattern.replace(old, new)
+
+
+def _row(sep: str, field: str, bare_char: str, *, capture: bool) -> str:
+    """A plain ``#TRANS`` row: account, object list, amount, then optional date,
+    text, quantity and sign. Number and date fields are narrowed to their usual
+    shapes, each ending where the grammar's BARE token would end (hence the
+    look-ahead for a further bare character)."""
+    g = "(" if capture else "(?:"
+    end = f"(?!{bare_char})"
+    number = rf"-?\d++(?:\.\d++)?{end}"
+    optional = f'(?:{number}|""{end})'
+    date = rf'(?:\d{{8}}|""){end}'
+    objlist = rf"\{{{g}(?:{sep}{field})*){sep}\}}"
+    return (
+        rf"{sep}#TRANS(?![A-Za-z0-9_]){sep}{g}\d++){end}{sep}{objlist}{sep}{g}{number})"
+        f"(?:{sep}{g}{date})(?:{sep}{g}{field})(?:{sep}{g}{optional})(?:{sep}{g}{field}))?)?)?)?"
+        f"{sep}"
+    )
 
 
 @cache
@@ -252,6 +287,13 @@ def row_pattern() -> re.Pattern[str]:
     """The fast path's pattern for a plain ``#TRANS`` row (groups: account, object
     list content, amount, date, text, quantity, sign)."""
     return _fast().row
+
+
+def block_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The fast path's patterns for a whole plain voucher block (groups: the six
+    #VER fields, then the rows' text) and for the rows inside it (as
+    :func:`row_pattern`, one match per line)."""
+    return _fast().block, _fast().block_rows
 
 
 def item_pattern() -> re.Pattern[str]:

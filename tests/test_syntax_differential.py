@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 import sie
 from sie import encoding
+from sie.records import Builder
 from sie.syntax import LineSyntaxError, parse_line, parse_line_lark
-from tests.conftest import corpus_params
+from tests.conftest import SAMPLES, corpus_params
 
 
 def outcome(parse, text: str) -> object:  # type: ignore[no-untyped-def]
@@ -101,3 +102,70 @@ def test_reader_fast_path_on_generated_vouchers(rows: list[str]) -> None:
     slow = sie.read(data, fast=False)
     assert fast.model == slow.model
     assert fast.findings == slow.findings
+
+
+_plain_rows = st.builds(
+    lambda acct, objs, amount, date, text: (
+        f"  #TRANS {acct} {{{objs}}} {amount}"
+        + (f" {date}" if date else "")
+        + (f' "{text}"' if text else "")
+    ),
+    st.sampled_from(["1930", "3001", "1510"]),
+    st.sampled_from(["", '1 "10"', '8 "K1" 10 "F1"', "6 P1", '"1" "2"']),
+    st.sampled_from(["100.00", "-100", "0", "12.5", "1,5", "+1"]),
+    st.sampled_from(["", "20250101", '""', "20251340", "2025"]),
+    st.text(_chars, max_size=8),
+)
+_ver_lines = st.builds(
+    lambda series, number, date, rest: f"#VER {series} {number} {date}{rest}",
+    st.sampled_from(["A", '""', '"B 2"', "#"]),
+    st.sampled_from(["1", '""', "12"]),
+    st.sampled_from(["20250101", '""', "2025013", "20250230"]),
+    st.sampled_from(["", ' "Text"', ' "Text \\"x\\"" 20250102 "Sign"', ' "open', " a b c d"]),
+)
+_braces = st.sampled_from(["{", "}", " {\t", "}\r", "{}", ""])
+
+
+@st.composite
+def voucher_files(draw: st.DrawFn) -> bytes:
+    lines = ["#FLAGGA 0", "#SIETYP 4", "#RAR 0 20250101 20251231"]
+    for _ in range(draw(st.integers(1, 4))):
+        lines.append(draw(_ver_lines))
+        lines.append(draw(st.sampled_from(["{", "  {", "{\t"])))
+        for _ in range(draw(st.integers(0, 4))):
+            lines.append(draw(_plain_rows | sie_like_lines() | _braces))
+        lines.append(draw(st.sampled_from(["}", " }", "}\t"])))
+    newline = draw(st.sampled_from(["\r\n", "\n"]))
+    return newline.join(lines).encode("cp437", errors="replace")
+
+
+@settings(max_examples=400, deadline=None)
+@given(voucher_files())
+def test_reader_fast_paths_on_generated_voucher_blocks(data: bytes) -> None:
+    fast = sie.read(data)
+    slow = sie.read(data, fast=False)
+    assert fast.model == slow.model
+    assert [(v.line, [r.line for r in v.rows]) for v in fast.model.vouchers] == [
+        (v.line, [r.line for r in v.rows]) for v in slow.model.vouchers
+    ]
+    assert fast.findings == slow.findings
+    assert fast.label_counts == slow.label_counts
+
+
+def test_whole_voucher_blocks_are_taken_by_the_block_path(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    taken: list[int] = []
+    original = Builder.fast_block_handler
+
+    def counting(self: Builder):  # type: ignore[no-untyped-def]
+        handler = original(self)
+
+        def wrapped(m, first):  # type: ignore[no-untyped-def]
+            result = handler(m, first)
+            taken.append(result)
+            return result
+
+        return wrapped
+
+    monkeypatch.setattr(Builder, "fast_block_handler", counting)
+    model = sie.read(SAMPLES / "norrsken_ab_2025.se").model
+    assert sum(1 for t in taken if t) >= len(model.vouchers) - 5
