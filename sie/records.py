@@ -383,7 +383,7 @@ class Builder:
         """A function taking a plain ``#VER`` line from the fast path's match
         (see :meth:`fast_row_handler`)."""
         dates_get = self._dates.get
-        keep = self._strings.setdefault
+        keep = self._keep()
         count = self._fast_vouchers.__next__
 
         def content(raw: str | None) -> str | None:
@@ -498,7 +498,7 @@ class Builder:
         """
         objects_get = self._rawobjs.get
         dates_get = self._dates.get
-        keep = self._strings.setdefault
+        keep = self._keep()
         append = self._rows.append
         count = self._fast_count.__next__
 
@@ -558,9 +558,10 @@ class Builder:
         block_rows = block_patterns()[1].findall
         objects_get = self._rawobjs.get
         dates_get = self._dates.get
-        keep = self._strings.setdefault
+        keep = self._keep()
         texts: dict[str, str] = {"": ""}  # raw text token -> its content, kept once
         texts_get = texts.get
+        intern = self.keep_vouchers
         count = self._fast_vouchers.__next__
 
         def day(raw: str) -> dt.date | None:
@@ -605,7 +606,8 @@ class Builder:
                 content = texts_get(rtext)
                 if content is None:
                     content = _closed(rtext)
-                    content = texts[rtext] = keep(content, content)
+                    if intern:
+                        content = texts[rtext] = keep(content, content)
                 append(
                     Row(
                         keep(account, account),
@@ -637,6 +639,13 @@ class Builder:
             return len(rows) + 3
 
         return fast_block
+
+    def _keep(self) -> Callable[[str, str], str]:
+        """``keep(s, s)`` gives one shared copy of each repeated text while a model is
+        built; when streaming, the vouchers are let go, so sharing would only hold memory."""
+        if self.keep_vouchers:
+            return self._strings.setdefault
+        return _first
 
     def _fast_objects(self, raw: str, line: int) -> tuple[ObjectRef, ...] | None:
         """An object list's references from its raw text, remembered for next time."""
@@ -974,6 +983,10 @@ class Builder:
             unknown=tuple(self.unknown),
             checksum=self.checksum,
         )
+
+
+def _first(value: str, _default: str) -> str:
+    return value
 
 
 def _closed(raw: str | None) -> str:
