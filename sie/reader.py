@@ -25,10 +25,8 @@ from sie.syntax import (
     LineSyntaxError,
     Record,
     block_patterns,
-    flat_pattern,
     parse_line,
     parse_line_lark,
-    row_pattern,
 )
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
@@ -123,17 +121,13 @@ def _run(
     """Feed decoded pieces to the builder; yield vouchers collected in ``pending``.
 
     A plain voucher block (``#VER``, ``{``, plain ``#TRANS`` rows, ``}``) is taken
-    whole by one regular expression; plain ``#TRANS`` and ``#VER`` lines one by one
-    by narrowed ones; every other line goes through :func:`sie.syntax.parse_line`.
-    All give what the grammar gives (tests/test_syntax_differential.py).
+    whole by one regular expression; every other line goes through
+    :func:`sie.syntax.parse_line`. Both give what the grammar gives
+    (tests/test_syntax_differential.py).
     """
     record = builder.record
     fast_block = builder.fast_block_handler()
-    fast_row = builder.fast_row_handler()
-    fast_voucher = builder.fast_voucher_handler()
     block = block_patterns()[0].match
-    row = row_pattern().fullmatch
-    flat = flat_pattern().fullmatch
     findings = builder.findings
     file = builder.file
     number = 0
@@ -162,12 +156,6 @@ def _run(
                     if pending:
                         yield from pending
                         pending.clear()
-                continue
-            m = row(text)
-            if m is not None and fast_row(m.groups(), number):
-                continue
-            m = flat(text)
-            if m is not None and fast_voucher(m.groups(), number):
                 continue
             try:
                 parsed = parse_line(text, number)

@@ -8,7 +8,6 @@ collects vouchers or hands each one to a callback (streaming).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import zlib
 from collections.abc import Callable
@@ -130,9 +129,8 @@ class Builder:
         self.vouchers: list[Voucher] = []
         self.unknown: list[UnknownRecord] = []
         self.lines = 0  # lines read, set by the reader
-        self._fast_count = itertools.count()  # counts the #TRANS lines the fast path took
-        self._fast_vouchers = itertools.count()  # and the #VER lines
-        self._block_rows = 0  # #TRANS lines taken inside whole voucher blocks
+        self._block_vouchers = 0  # #VER lines taken with their whole block
+        self._block_rows = 0  # and the #TRANS lines in those blocks
         self._line = 0
         # voucher block state
         self._ver: tuple[Any, ...] | None = None
@@ -379,60 +377,6 @@ class Builder:
         self._rows.clear()
         self._rtrans = None
 
-    def fast_voucher_handler(self) -> Callable[[tuple[str | None, ...], int], bool]:
-        """A function taking a plain ``#VER`` line from the fast path's match
-        (see :meth:`fast_row_handler`)."""
-        dates_get = self._dates.get
-        keep = self._keep()
-        count = self._fast_vouchers.__next__
-
-        def content(raw: str | None) -> str | None:
-            if raw is None:
-                return ""
-            if raw[:1] != '"':
-                return raw
-            if len(raw) > 1 and raw[-1] == '"' and "\\" not in raw:
-                return raw[1:-1]
-            value, closed = unquote(raw)
-            return value if closed else None
-
-        def fast_voucher(groups: tuple[str | None, ...], line: int) -> bool:
-            if self._ver is not None or self._in_block or self._crc is not None:
-                return False
-            label, series, number, date, text, reg_date, sign, extra = groups[:8]
-            if label != "#VER" or extra is not None or date is None:
-                return False
-            day = dates_get(date)
-            if day is None:
-                return False
-            registered = None
-            if reg_date is not None and reg_date != '""':
-                registered = dates_get(reg_date)
-                if registered is None:
-                    return False
-            series, number, text, sign = (
-                content(series),
-                content(number),
-                content(text),
-                content(sign),
-            )
-            if series is None or number is None or text is None or sign is None:
-                return False
-            self._ver = (
-                keep(series, series),
-                number,
-                day,
-                keep(text, text),
-                registered,
-                keep(sign, sign),
-            )
-            self._ver_line = line
-            self._group = 3
-            count()
-            return True
-
-        return fast_voucher
-
     def _row(self, rec: Record) -> None:
         if not self._in_block:
             self._report(
@@ -488,66 +432,6 @@ class Builder:
             self._rtrans = row
         self._rows.append(row)
 
-    def fast_row_handler(self) -> Callable[[tuple[str | None, ...], int], bool]:
-        """A function taking a plain ``#TRANS`` line from the fast path's match.
-
-        It returns False when the line needs the general path (anything unusual);
-        what it builds is identical to ``record(parse_line(line))``, which the
-        reader tests prove on the corpus. A closure, so that the caches it uses
-        are local names: this runs once per row of files with millions of rows.
-        """
-        objects_get = self._rawobjs.get
-        dates_get = self._dates.get
-        keep = self._keep()
-        append = self._rows.append
-        count = self._fast_count.__next__
-
-        def fast_row(groups: tuple[str | None, ...], line: int) -> bool:
-            if not self._in_block or self._rtrans is not None or self._crc is not None:
-                return False
-            account, objects, amount, date, text, quantity, sign = groups
-            refs = objects_get(objects)  # type: ignore[arg-type]
-            if refs is None:
-                refs = self._fast_objects(objects, line)  # type: ignore[arg-type]
-                if refs is None:
-                    return False
-            day = None
-            if date is not None and date != '""':
-                day = dates_get(date)
-                if day is None:
-                    return False
-            if text is None:
-                text = ""
-            elif text[0] == '"':
-                if len(text) > 1 and text[-1] == '"' and "\\" not in text:
-                    text = text[1:-1]
-                else:
-                    text, closed = unquote(text)
-                    if not closed:
-                        return False
-            if sign is None:
-                sign = ""
-            elif sign[0] == '"':
-                sign, closed = unquote(sign)
-                if not closed:
-                    return False
-            append(
-                Row(
-                    keep(account, account),  # type: ignore[arg-type]
-                    Decimal(amount),  # type: ignore[arg-type]
-                    refs,
-                    day,
-                    keep(text, text),
-                    None if quantity is None or quantity == '""' else Decimal(quantity),
-                    sign,
-                    line=line,
-                )
-            )
-            count()
-            return True
-
-        return fast_row
-
     def fast_block_handler(self) -> Callable[[re.Match[str], int], int]:
         """A function taking a whole plain voucher block from the fast path's match.
 
@@ -562,7 +446,6 @@ class Builder:
         texts: dict[str, str] = {"": ""}  # raw text token -> its content, kept once
         texts_get = texts.get
         intern = self.keep_vouchers
-        count = self._fast_vouchers.__next__
 
         def day(raw: str) -> dt.date | None:
             known = self._dates.get(raw)
@@ -634,7 +517,7 @@ class Builder:
             self._rows.extend(rows)
             self._in_block = True
             self._block_rows += len(rows)
-            count()
+            self._block_vouchers += 1
             self._close_voucher()
             return len(rows) + 3
 
@@ -919,12 +802,8 @@ class Builder:
 
     def finish(self) -> SieFile:
         """Close what is open, report what was collected, and build the model."""
-        taken = {
-            "#TRANS": next(self._fast_count) + self._block_rows,
-            "#VER": next(self._fast_vouchers),
-        }
-        self._fast_count, self._fast_vouchers = itertools.count(), itertools.count()
-        self._block_rows = 0
+        taken = {"#TRANS": self._block_rows, "#VER": self._block_vouchers}
+        self._block_rows = self._block_vouchers = 0
         for label, fast in taken.items():
             if fast:
                 self.label_counts[label] = self.label_counts.get(label, 0) + fast

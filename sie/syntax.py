@@ -174,9 +174,6 @@ class _Fast:
             f"{sep}((?>#[RB]?TRANS))(?![A-Za-z0-9_]){sep}({field}){sep}{objlist}{tail}{sep}"
         )
         self.items = re.compile(f"({tok})")
-        # The commonest line of all, a plain #TRANS, with its number and date fields
-        # narrowed to their usual shapes.
-        self.row = re.compile(_row(sep, field, b.rstrip("+"), capture=True))
         # A whole plain voucher block: its #VER line, "{", plain #TRANS rows, "}".
         # The same terminals, changed only so that one line means what it means on
         # its own inside a multi-line text: no token runs past a line end, and a
@@ -195,9 +192,7 @@ class _Fast:
             rf"((?:{sep}#TRANS[^\n]*+\n)*+){sep}\}}{sep}$",
             re.MULTILINE,
         )
-        self.block_rows = re.compile(
-            f"^{_row(sep, field_line, bare_line, capture=True)}$", re.MULTILINE
-        )
+        self.block_rows = re.compile(f"^{_row(sep, field_line, bare_line)}$", re.MULTILINE)
 
 
 def _replace_once(pattern: str, old: str, new: str) -> str:
@@ -206,20 +201,19 @@ def _replace_once(pattern: str, old: str, new: str) -> str:
     return pattern.replace(old, new)
 
 
-def _row(sep: str, field: str, bare_char: str, *, capture: bool) -> str:
+def _row(sep: str, field: str, bare_char: str) -> str:
     """A plain ``#TRANS`` row: account, object list, amount, then optional date,
-    text, quantity and sign. Number and date fields are narrowed to their usual
-    shapes, each ending where the grammar's BARE token would end (hence the
-    look-ahead for a further bare character)."""
-    g = "(" if capture else "(?:"
+    text, quantity and sign, each a group. Number and date fields are narrowed to
+    their usual shapes, each ending where the grammar's BARE token would end (hence
+    the look-ahead for a further bare character)."""
     end = f"(?!{bare_char})"
     number = rf"-?\d++(?:\.\d++)?{end}"
     optional = f'(?:{number}|""{end})'
     date = rf'(?:\d{{8}}|""){end}'
-    objlist = rf"\{{{g}(?:{sep}{field})*){sep}\}}"
+    objlist = rf"\{{((?:{sep}{field})*){sep}\}}"
     return (
-        rf"{sep}#TRANS(?![A-Za-z0-9_]){sep}{g}\d++){end}{sep}{objlist}{sep}{g}{number})"
-        f"(?:{sep}{g}{date})(?:{sep}{g}{field})(?:{sep}{g}{optional})(?:{sep}{g}{field}))?)?)?)?"
+        rf"{sep}#TRANS(?![A-Za-z0-9_]){sep}(\d++){end}{sep}{objlist}{sep}({number})"
+        f"(?:{sep}({date})(?:{sep}({field})(?:{sep}({optional})(?:{sep}({field}))?)?)?)?"
         f"{sep}"
     )
 
@@ -277,31 +271,13 @@ def parse_line(text: str, line: int = 0) -> Line:
     return parse_line_lark(text, line)
 
 
-def trans_pattern() -> re.Pattern[str]:
-    """The fast path's pattern for transaction rows (groups: label, account,
-    object list content, then up to six fields)."""
-    return _fast().trans
-
-
-def row_pattern() -> re.Pattern[str]:
-    """The fast path's pattern for a plain ``#TRANS`` row (groups: account, object
-    list content, amount, date, text, quantity, sign)."""
-    return _fast().row
-
-
 def block_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The fast path's patterns for a whole plain voucher block (groups: the six
     #VER fields, then the rows' text) and for the rows inside it (as
-    :func:`row_pattern`, one match per line)."""
+    a plain ``#TRANS`` row, one match per line)."""
     return _fast().block, _fast().block_rows
 
 
 def item_pattern() -> re.Pattern[str]:
     """Tokens (quoted or bare) inside an object list."""
     return _fast().items
-
-
-def flat_pattern() -> re.Pattern[str]:
-    """The fast path's pattern for records without object lists (label, then up to
-    nine fields)."""
-    return _fast().flat
