@@ -302,6 +302,8 @@ def read_assets(path: str) -> AssetInputs:
 
 def _load(path: str) -> ValidationResult:
     """Read and validate; a missing or non-SIE file is a usage error."""
+    if Path(path).is_dir():
+        raise UsageError(f"{path}: is a folder; give the SIE file in it")
     if not Path(path).is_file():
         raise UsageError(f"{path}: no such file")
     result = load(path)
