@@ -698,6 +698,32 @@ class _Builder:
                 )
         return sorted(out.values(), key=lambda x: x.account)
 
+    def _statement_section(
+        self,
+        ws: Worksheet,
+        row: int,
+        title: str,
+        chosen: Sequence[TrialBalanceLine],
+        sign: str,
+        prev_col: bool,
+    ) -> tuple[int, int]:
+        """A titled group of account rows with a SUM row under it, as on both the
+        balance sheet and the income statement. Returns (sum row, next free row)."""
+        self.text(ws, row, 1, title, BOLD, GROUP_FILL)
+        self.style_row(ws, row, 2, 6, font=None, border=None, fill=GROUP_FILL)
+        row += 1
+        first = row
+        row = self._statement_lines(ws, row, chosen, sign, prev_col=prev_col)
+        if not chosen:
+            self.text(ws, row, 2, "Inga konton", NOTE_FONT)
+            row += 1
+        self.text(ws, row, 2, f"Summa {title.lower()}")
+        for col in range(3, 7):
+            letter = get_column_letter(col)
+            self.formula(ws, row, col, f"=SUM({letter}{first}:{letter}{row - 1})")
+        self.style_row(ws, row, 1, 6)
+        return row, row + 2
+
     def _statement_lines(
         self, ws: Worksheet, row: int, lines: Sequence[TrialBalanceLine], sign: str, prev_col: bool
     ) -> int:
@@ -774,21 +800,9 @@ class _Builder:
 
         def section(title: str, chosen: list[TrialBalanceLine], key: str) -> None:
             nonlocal row
-            self.text(ws, row, 1, title, BOLD, GROUP_FILL)
-            self.style_row(ws, row, 2, 6, font=None, border=None, fill=GROUP_FILL)
-            row += 1
-            first = row
-            row = self._statement_lines(ws, row, chosen, "-", prev_col=True)
-            if not chosen:
-                self.text(ws, row, 2, "Inga konton", NOTE_FONT)
-                row += 1
-            self.text(ws, row, 2, f"Summa {title.lower()}")
-            for col in range(3, 7):
-                letter = get_column_letter(col)
-                self.formula(ws, row, col, f"=SUM({letter}{first}:{letter}{row - 1})")
-            self.style_row(ws, row, 1, 6)
-            section_rows[key] = row
-            row += 2
+            section_rows[key], row = self._statement_section(
+                ws, row, title, chosen, "-", prev_col=True
+            )
 
         def result_row(
             label: str, parts: Iterable[str], key: str, expected: Decimal | None, checked: bool
@@ -880,23 +894,9 @@ class _Builder:
 
         def section(title: str, chosen: list[TrialBalanceLine], side: SheetSide) -> None:
             nonlocal row
-            self.text(ws, row, 1, title, BOLD, GROUP_FILL)
-            self.style_row(ws, row, 2, 6, font=None, border=None, fill=GROUP_FILL)
-            row += 1
-            first = row
-            row = self._statement_lines(
-                ws, row, chosen, "-" if side == "claims" else "", prev_col=False
-            )
-            if not chosen:
-                self.text(ws, row, 2, "Inga konton", NOTE_FONT)
-                row += 1
-            self.text(ws, row, 2, f"Summa {title.lower()}")
-            for col in range(3, 7):
-                letter = get_column_letter(col)
-                self.formula(ws, row, col, f"=SUM({letter}{first}:{letter}{row - 1})")
-            self.style_row(ws, row, 1, 6)
-            sums[side].append(row)
-            row += 2
+            sign = "-" if side == "claims" else ""
+            total_row, row = self._statement_section(ws, row, title, chosen, sign, prev_col=False)
+            sums[side].append(total_row)
 
         def total(label: str, side: SheetSide) -> int:
             nonlocal row
