@@ -15,7 +15,13 @@ cells and Fortnox hold exactly.
 from __future__ import annotations
 
 import decimal
+import functools
+from collections.abc import Callable, Iterable
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 #: Digits before the decimal point an amount may have.
 MAX_INTEGER_DIGITS = 15
@@ -82,6 +88,24 @@ def is_valid(text: str) -> bool:
     except InvalidAmount:
         return False
     return True
+
+
+def total(values: Iterable[Decimal], start: Decimal = ZERO) -> Decimal:
+    """The exact sum of ``values`` (see :data:`MONEY_CONTEXT`); never silently rounded."""
+    with decimal.localcontext(MONEY_CONTEXT):
+        return sum(values, start)
+
+
+def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` in :data:`MONEY_CONTEXT`, so the sums it makes of in-range amounts
+    are exact, and one that could not be raises ``decimal.Inexact`` instead of losing öre."""
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(MONEY_CONTEXT):
+            return function(*args, **kwargs)
+
+    return run
 
 
 def cents(value: Decimal) -> Decimal:

@@ -17,6 +17,8 @@ from typing import Literal
 
 import attrs
 
+from sie import amounts
+
 ZERO = Decimal("0.00")
 
 #: An object reference on a row or balance: (dimension number, object id).
@@ -81,7 +83,7 @@ class Voucher:
     @property
     def balance(self) -> Decimal:
         """Sum of the ``#TRANS`` amounts; zero for a balanced voucher."""
-        return sum((r.amount for r in self.rows if r.kind == "TRANS"), ZERO)
+        return amounts.total(r.amount for r in self.rows if r.kind == "TRANS")
 
     @property
     def key(self) -> tuple[str, str]:
@@ -263,6 +265,7 @@ class Ledger:
     """Lookups over a :class:`SieFile`: balances per account and year, per period,
     per object, and vouchers by series and number. Built once, read many times."""
 
+    @amounts.exact
     def __init__(self, sie: SieFile) -> None:
         self.sie = sie
         self.accounts: dict[str, Account] = {a.number: a for a in sie.accounts}
@@ -310,6 +313,7 @@ class Ledger:
         found = self._vouchers.get((series, number))
         return found[0] if found else None
 
+    @amounts.exact
     def movements(self) -> Mapping[str, Decimal]:
         """Sum of ``#TRANS`` amounts per account over all vouchers."""
         if self._movements is None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from sie import amounts
 from sie.checksum import record_bytes
 from sie.findings import Finding, Severity, finding
 from sie.model import (
@@ -44,10 +45,17 @@ from sie.syntax import (
     unquote,
 )
 
-_AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
-_AMOUNT_COMMA = re.compile(r"-?\d+,\d+")
-_DATE = re.compile(r"\d{8}")
-_INT = re.compile(r"-?\d+")
+# Number fields are ASCII digits only: ``\d`` would take any script's digits, and
+# Python's ``int()``/``str.strip()`` disagree on which control characters are blank
+# space (0x1C–0x1F), so a field is matched whole and converted from its match alone.
+_AMOUNT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_AMOUNT_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
+_DATE = re.compile(r"[0-9]{8}")
+_INT = re.compile(r"-?[0-9]+")
+_PERIOD = re.compile(r"[0-9]{6}")
+# An integer field as written, with the blank space (spaces, tabs) a quoted one may hold;
+# at most 18 significant digits (Python's int() refuses texts of over 4 300 digits).
+_INT_FIELD = re.compile(r"[ \t]*(-?)0*([0-9]{1,18})[ \t]*")
 _ITEMS = item_pattern()
 
 # Group order of §5.12: flag, identification, chart of accounts, balances and vouchers.
@@ -285,7 +293,7 @@ class Builder:
         if cached is not None:
             return cached
         if not _DATE.fullmatch(value):
-            raise BadField(f"{what} {value!r} is not a date YYYYMMDD")
+            raise BadField(f"{what} {_shown(value)} is not a date YYYYMMDD")
         try:
             day = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
@@ -301,15 +309,16 @@ class Builder:
 
     def _amount(self, value: Field, what: str = "amount") -> Decimal:
         if isinstance(value, str) and _AMOUNT.fullmatch(value):
-            return Decimal(value)
+            return _in_range(Decimal(value), value, what)
         if isinstance(value, str) and _AMOUNT_COMMA.fullmatch(value):
+            amount = _in_range(Decimal(value.replace(",", ".")), value, what)
             self._report(
                 "amount-comma",
                 f"{what} {value!r} uses a decimal comma; read as {value.replace(',', '.')}",
                 self._line,
             )
-            return Decimal(value.replace(",", "."))
-        raise BadField(f"{what} {value!r} is not a number like -1234.50")
+            return amount
+        raise BadField(f"{what} {_shown(value)} is not a number like -1234.50")
 
     def _opt_amount(self, fields: tuple[Field, ...], index: int, what: str) -> Decimal | None:
         if len(fields) <= index or fields[index] == "":
@@ -317,9 +326,10 @@ class Builder:
         return self._amount(fields[index], what)
 
     def _int(self, value: Field, what: str) -> int:
-        if isinstance(value, str) and _INT.fullmatch(value.strip()):
-            return int(value)
-        raise BadField(f"{what} {value!r} is not a whole number")
+        match = _INT_FIELD.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            raise BadField(f"{what} {_shown(value)} is not a whole number (at most 18 digits)")
+        return int(match.group(1) + match.group(2))
 
     def _objects(self, items: tuple[str, ...], line: int) -> tuple[ObjectRef, ...]:
         cached = self._objlists.get(items)
@@ -752,8 +762,8 @@ class Builder:
     def _period_balance(self, rec: Record) -> None:
         f = rec.fields
         period = _str(f[1], "period")
-        if not re.fullmatch(r"\d{6}", period) or not 1 <= int(period[4:]) <= 12:
-            raise BadField(f"period {period!r} is not YYYYMM")
+        if not _PERIOD.fullmatch(period) or not 1 <= int(period[4:]) <= 12:
+            raise BadField(f"period {_shown(period)} is not YYYYMM")
         items = f[3] if len(f) > 3 else ()
         if not isinstance(items, tuple):
             raise BadField("the fourth field must be an object list {} or {dimension object}")
@@ -877,6 +887,22 @@ def _closed(raw: str | None) -> str:
     if "\\" in raw:
         return unquote(raw)[0]
     return raw[1:-1]
+
+
+def _in_range(amount: Decimal, raw: str, what: str) -> Decimal:
+    """``amount`` when :func:`sie.amounts.check_range` accepts it, else :class:`BadField`."""
+    try:
+        return amounts.check_range(amount)
+    except amounts.InvalidAmount:
+        raise BadField(f"{what} {_shown(raw)} is out of range ({amounts.RANGE_TEXT})") from None
+
+
+def _shown(value: Field, limit: int = 40) -> str:
+    """A field value for a message: quoted, escaped, and shortened when long
+    (a 5 000-digit amount is told by its length, not shown)."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    return repr(value)
 
 
 def _loss(label: str) -> Severity:

@@ -17,6 +17,8 @@ from typing import NamedTuple
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
+from sie import amounts
+
 #: A field value: text, or the items of an object list ``{dim obj ...}``.
 Field = str | tuple[str, ...]
 
@@ -207,12 +209,15 @@ def _row(sep: str, field: str, bare_char: str) -> str:
     their usual shapes, each ending where the grammar's BARE token would end (hence
     the look-ahead for a further bare character)."""
     end = f"(?!{bare_char})"
-    number = rf"-?\d++(?:\.\d++)?{end}"
+    # Only amounts inside the documented range (sie.amounts) and ASCII digits: any
+    # other number takes the line path, which reports it.
+    integer = f"[0-9]{{1,{amounts.MAX_INTEGER_DIGITS}}}+"
+    number = rf"-?{integer}(?:\.[0-9]{{1,{amounts.MAX_DECIMALS}}}+)?{end}"
     optional = f'(?:{number}|""{end})'
-    date = rf'(?:\d{{8}}|""){end}'
+    date = rf'(?:[0-9]{{8}}|""){end}'
     objlist = rf"\{{((?:{sep}{field})*){sep}\}}"
     return (
-        rf"{sep}#TRANS(?![A-Za-z0-9_]){sep}(\d++){end}{sep}{objlist}{sep}({number})"
+        rf"{sep}#TRANS(?![A-Za-z0-9_]){sep}([0-9]++){end}{sep}{objlist}{sep}({number})"
         f"(?:{sep}({date})(?:{sep}({field})(?:{sep}({optional})(?:{sep}({field}))?)?)?)?"
         f"{sep}"
     )

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, Protocol, TypeVar
 
 import attrs
 
+from sie import amounts
 from sie import orgnr as orgnr_mod
 from sie.findings import Finding, finding, has_errors
 from sie.model import ZERO, FinancialYear, ObjectRef, Row, SieFile, Voucher
@@ -92,6 +93,14 @@ def account_kind(account: str) -> str | None:
 def _shown(value: str) -> str:
     """A series or number as SIE writes it, ``""`` when empty."""
     return value or '""'
+
+
+def _serial(number: str) -> int | None:
+    """A voucher number as an integer when it is one of at most 18 ASCII digits (a longer
+    run is an id, not a count; Python's ``int`` refuses texts of over 4 300 digits)."""
+    if number.isdigit() and number.isascii() and len(number.lstrip("0")) <= 18:
+        return int(number)
+    return None
 
 
 def _voucher_name(v: Voucher) -> str:
@@ -226,8 +235,9 @@ def fill_voucher_ids(
     series_of = [v.series or default_series for v in model.vouchers]
     highest: dict[str, int] = {}
     for series, v in zip(series_of, model.vouchers, strict=True):
-        if v.number.isdigit() and v.number.isascii():
-            highest[series] = max(highest.get(series, 0), int(v.number))
+        serial = _serial(v.number)
+        if serial is not None:
+            highest[series] = max(highest.get(series, 0), serial)
     code = "voucher-id-missing" if model.sie_type == "4E" else "voucher-id-assigned"
     new_voucher = _replacer(Voucher)
     vouchers: list[Voucher] = []
@@ -293,6 +303,7 @@ class LedgerScan:
     vouchers_outside: list[int]  # indexes of vouchers dated outside year 0
 
 
+@amounts.exact
 def scan_ledger(model: SieFile) -> LedgerScan:
     """One pass over all rows (see :class:`LedgerScan`)."""
     year = _dated_year(model)
@@ -559,6 +570,7 @@ def covers_full_year(model: SieFile) -> bool:
     return until is None or until >= year.end
 
 
+@amounts.exact
 def check_balances(
     model: SieFile, *, file: str = "", scan: LedgerScan | None = None
 ) -> list[Finding]:
@@ -668,9 +680,9 @@ def check_numbering(model: SieFile, *, file: str = "") -> list[Finding]:
     last: dict[str, int] = {}
     backwards: dict[str, list[Voucher]] = {}
     for v in model.vouchers:
-        if not (v.number.isdigit() and v.number.isascii()):
+        n = _serial(v.number)
+        if n is None:
             continue
-        n = int(v.number)
         if v.series in last and n < last[v.series]:
             backwards.setdefault(v.series, []).append(v)
         last[v.series] = max(n, last.get(v.series, n))

@@ -1,0 +1,198 @@
+"""Hostile and broken input: every case ends in a finding, never in an exception.
+
+One regression test per failure found by fuzzing the reader (issue 8 §2), and the
+property over arbitrary bytes that would have found them.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sie
+from sie import amounts
+from sie.validation import ImportSettings, load, scan_ledger, validate
+
+HEAD = "#FLAGGA 0\r\n#PROGRAM test 1\r\n#FORMAT PC8\r\n#GEN 20250101\r\n#SIETYP 4\r\n"
+YEAR = "#RAR 0 20250101 20251231\r\n"
+
+
+def read(text: str) -> sie.ReadResult:
+    return sie.read(text.encode("cp437"))
+
+
+def findings_at(result: sie.ReadResult, code: str) -> list[tuple[int, str]]:
+    return [(f.line, f.message) for f in result.findings if f.code == code]
+
+
+# --------------------------------------------------------------------------- integer fields
+
+# Each line holds one integer field followed by a control byte; the line is line 6.
+INTEGER_LINES = {
+    "#SIETYP": "#SIETYP 3{c}",
+    "#FLAGGA": "#FLAGGA 0{c}",
+    "#RAR": "#RAR 0{c} 20250101 20251231",
+    "#DIM": '#DIM 1{c} "Kst"',
+    "#OBJEKT": '#OBJEKT 1{c} "10" "Kontor"',
+    "#UNDERDIM": '#UNDERDIM 21{c} "Avd" 1',
+    "#IB": "#IB 0{c} 1910 100.00",
+    "#PSALDO": "#PSALDO 0{c} 202501 1910 {{}} 100.00",
+    "#TAXAR": "#TAXAR 2026{c}",
+    "#KSUMMA": "#KSUMMA 123{c}",
+}
+# 0x1C-0x1F are blank space to str.split()/str.strip() but not to int().
+CONTROL_BYTES = ["\x1c", "\x1d", "\x1e", "\x1f", "\x1c\x0b", "\x7f", "\x01", "\x1b[2J"]
+
+
+@pytest.mark.parametrize("label", INTEGER_LINES)
+@pytest.mark.parametrize("control", CONTROL_BYTES)
+def test_a_control_byte_after_an_integer_is_a_bad_field(label: str, control: str) -> None:
+    line = INTEGER_LINES[label].format(c=control)
+    text = HEAD + line + "\r\n"
+    result = read(text)
+    bad = findings_at(result, "bad-field")
+    assert [number for number, _ in bad] == [6], result.findings
+    assert "is not a whole number" in bad[0][1]
+    assert repr(control[0])[1:-1] in bad[0][1]  # the byte is shown escaped, not raw
+    # The streaming reader gives the same finding instead of raising.
+    noticed: list[sie.Finding] = []
+    assert list(sie.iter_vouchers(text.encode("cp437"), findings=noticed)) == []
+    assert [f.line for f in noticed if f.code == "bad-field"] == [6]
+
+
+def test_integers_are_ascii_digits_of_reasonable_length() -> None:
+    result = sie.read(
+        (HEAD + "#TAXAR \u0662\u0660\u0662\u0666\r\n#DIM " + "7" * 5000 + ' "x"\r\n').encode(
+            "utf-8"
+        )
+    )
+    assert result.model.header.tax_year is None
+    assert result.model.dimensions == ()
+    lines = [line for line, _ in findings_at(result, "bad-field")]
+    assert lines == [6, 7]
+    # Blank space inside a quoted integer and leading zeros are still fine.
+    fine = read(HEAD + '#TAXAR " 2026 "\r\n#DIM 0001 "Kst"\r\n')
+    assert fine.model.header.tax_year == 2026
+    assert [d.number for d in fine.model.dimensions] == [1]
+    assert findings_at(fine, "bad-field") == []
+
+
+def test_dates_and_periods_need_ascii_digits() -> None:
+    result = sie.read(
+        (HEAD + YEAR + "#PSALDO 0 \u0662\u0660\u0662\u0665\u0660\u0661 1910 {} 1.00\r\n").encode(
+            "utf-8"
+        )
+    )
+    assert result.model.period_balances == ()
+    assert [line for line, _ in findings_at(result, "bad-field")] == [7]
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+def voucher_file(*amounts_text: str, rows_only: bool = False) -> str:
+    rows = "".join(f"   #TRANS {1910 + i} {{}} {a}\r\n" for i, a in enumerate(amounts_text))
+    return HEAD + YEAR + '#VER A 1 20250105 "Big"\r\n{\r\n' + rows + "}\r\n"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "123456789012345678901234567.12",
+        "-123456789012345678901234567.12",
+        "1000000000000000",  # 16 integer digits
+        "1" + "0" * 4999 + ".00",  # a 5 000-digit amount
+        "0.1234567",  # 7 decimals
+        "1,0000001",
+    ],
+)
+def test_an_amount_out_of_range_is_a_bad_field_at_its_line(amount: str) -> None:
+    text = voucher_file(amount, "-" + amount if not amount.startswith("-") else amount[1:])
+    result = read(text)
+    bad = findings_at(result, "bad-field")
+    assert [line for line, _ in bad] == [9, 10]
+    assert "out of range" in bad[0][1]
+    assert len(bad[0][1]) < 300  # a huge amount is described, not printed whole
+    assert result.model.vouchers[0].rows == ()
+    assert not result.ok
+    checked = validate(result)  # never an exception, never a rounded difference
+    assert "voucher-unbalanced" not in [f.code for f in checked.findings]
+    # the fast path and the grammar agree
+    assert sie.read(text.encode("cp437"), fast=False).findings == result.findings
+
+
+@pytest.mark.parametrize("label", ["#IB 0 1910", "#UB 0 1910", "#RES 0 3001", "#OIB 0 1910 {1 a}"])
+def test_balances_out_of_range_are_bad_fields(label: str) -> None:
+    result = read(HEAD + YEAR + f"{label} 99999999999999999999999999999.00\r\n")
+    assert [line for line, _ in findings_at(result, "bad-field")] == [7]
+    assert result.model.balances == () and result.model.object_balances == ()
+
+
+def test_an_out_of_range_quantity_is_dropped_and_reported() -> None:
+    text = voucher_file('100.00 20250105 "x" 1' + "0" * 20, "-100.00")
+    result = read(text)
+    assert [(line, "warning") for line, _ in findings_at(result, "bad-field")] == [(9, "warning")]
+    row = result.model.vouchers[0].rows[0]
+    assert (row.amount, row.quantity) == (Decimal("100.00"), None)
+
+
+def test_the_largest_amounts_in_range_are_read_and_summed_exactly() -> None:
+    top = "999999999999999.999999"
+    assert amounts.check_range(Decimal(top)) == Decimal(top)
+    # 2 000 rows at the top of the range: the sum needs 25 digits, and one öre less
+    # on the last row must show as exactly one öre (well, 0.000001) off.
+    rows = [top] * 1000 + ["-" + top] * 999 + ["-999999999999999.999998"]
+    result = read(voucher_file(*rows))
+    assert result.ok, [str(f) for f in result.findings if f.severity == "error"]
+    voucher = result.model.vouchers[0]
+    assert len(voucher.rows) == 2000
+    assert voucher.balance == Decimal("0.000001")
+    checked = validate(result)
+    unbalanced = [f for f in checked.findings if f.code == "voucher-unbalanced"]
+    assert len(unbalanced) == 1
+    scan = scan_ledger(checked.model)  # type: ignore[arg-type]
+    assert scan.unbalanced == [(0, Decimal("0.000001"))]
+
+
+MICRO = 10**amounts.MAX_DECIMALS
+IN_RANGE = st.integers(-(10**21) + 1, 10**21 - 1)  # micro-units: 15 + 6 digits
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(IN_RANGE, min_size=1, max_size=60))
+def test_in_range_sums_are_exact(micros: list[int]) -> None:
+    values = [Decimal(m).scaleb(-amounts.MAX_DECIMALS) for m in micros]
+    assert all(amounts.check_range(v) == v for v in values)
+    assert amounts.total(values) * MICRO == sum(micros)
+    # through the reader and the validation: a voucher's balance is the exact sum
+    rows = [str(v) for v in values]
+    rows.append(str(-amounts.total(values)))  # balancing row (may be out of range)
+    result = read(voucher_file(*rows))
+    voucher = result.model.vouchers[0]
+    balancing_read = len(voucher.rows) == len(rows)
+    expected = 0 if balancing_read else sum(micros)
+    assert voucher.balance * MICRO == expected
+    unbalanced = [f for f in validate(result).findings if f.code == "voucher-unbalanced"]
+    assert len(unbalanced) == (0 if expected == 0 else 1)
+
+
+def test_a_sum_that_would_round_raises_instead() -> None:
+    with pytest.raises(decimal.Inexact):
+        amounts.total([Decimal("1e45"), Decimal("1")])
+
+
+def test_load_of_the_big_voucher_is_a_finding_not_a_failure(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "big.se"
+    path.write_bytes(
+        voucher_file("123456789012345678901234567.12", "-123456789012345678901234567.12").encode(
+            "cp437"
+        )
+    )
+    result = load(path, ImportSettings())
+    codes = [f.code for f in result.findings]
+    assert "bad-field" in codes and "voucher-unbalanced" not in codes
+    assert not result.ok and not result.refused
