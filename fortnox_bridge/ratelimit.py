@@ -1,0 +1,77 @@
+"""Client-side sliding window: at most 25 requests in any 5 seconds per (client id, tenant).
+
+Fortnox enforces exactly this window and answers 429 above it; pacing ourselves costs the same
+time as being refused and saves the retries. The clock and sleep are injectable so tests can
+check the pacing without waiting. One limiter is shared by all clients of a process
+(:data:`shared`); separate processes still meet Fortnox's 429, which the client retries for reads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Hashable
+
+LIMIT = 25
+PERIOD = 5.0
+
+
+class SlidingWindow:
+    """Blocks in :meth:`acquire` until a request fits the window for its key."""
+
+    def __init__(
+        self,
+        limit: int = LIMIT,
+        period: float = PERIOD,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if limit < 1 or period <= 0:
+            raise ValueError("a window needs limit >= 1 and period > 0")
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self.sleep = sleep
+        self._sent: dict[Hashable, deque[float]] = {}
+        self._mutex = threading.Lock()
+        #: Seconds spent waiting, for reports and benchmarks.
+        self.waited = 0.0
+
+    def delay(self, key: Hashable) -> float:
+        """Seconds until a request for ``key`` would fit (0 when it fits now)."""
+        with self._mutex:
+            return self._delay(key, self.clock())
+
+    def _delay(self, key: Hashable, now: float) -> float:
+        sent = self._sent.setdefault(key, deque())
+        while sent and sent[0] <= now - self.period:
+            sent.popleft()
+        if len(sent) < self.limit:
+            return 0.0
+        return sent[0] + self.period - now
+
+    def acquire(self, key: Hashable) -> float:
+        """Wait for room, then count one request for ``key``; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            with self._mutex:
+                now = self.clock()
+                wait = self._delay(key, now)
+                if wait <= 0:
+                    self._sent[key].append(now)
+                    self.waited += waited
+                    return waited
+            self.sleep(wait)
+            waited += wait
+
+    def penalise(self, key: Hashable, seconds: float) -> None:
+        """After a 429: treat the window as full for ``seconds`` so other threads wait too."""
+        with self._mutex:
+            now = self.clock()
+            self._sent[key] = deque([now + seconds - self.period] * self.limit)
+
+
+#: The limiter every :class:`~fortnox_bridge.client.FortnoxClient` uses unless given another.
+shared = SlidingWindow()
