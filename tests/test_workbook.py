@@ -27,7 +27,15 @@ from closing import (
     trial_balance,
 )
 from closing.cli import read_assets
-from closing.workbook import SHEETS, BuiltWorkbook, build, build_workbook, write_workbook
+from closing.workbook import (
+    SHEETS,
+    BuiltWorkbook,
+    build,
+    build_workbook,
+    header_text,
+    safe_text,
+    write_workbook,
+)
 from sie.model import Object, SieFile
 from tests.closing_support import ledger
 from tests.test_closing_examples import example_2, example_3
@@ -401,6 +409,30 @@ def test_control_characters_from_a_sie_text_do_not_break_the_file(tmp_path: Path
     path = write_workbook(close(model), tmp_path / "ctrl.xlsx")
     names = [c.value for c in openpyxl.load_workbook(path)["Råbalans"]["B"]]
     assert "Försäljning   med klocka" in names
+
+
+CONTROL_NAME = 'Bolag\x1a\x1b\x1c\x1d\x1e\x1f\x07 & "Söner" \'AB\' &P'
+CONTROL_NAME_SHOWN = 'Bolag        & "Söner" \'AB\' &P'
+
+
+def test_control_characters_in_the_company_name_leave_a_file_that_opens(tmp_path: Path) -> None:
+    """Fuzzing found control bytes 0x1A-0x1F in the company name written raw into
+    every print header: the file no longer opened. Headers are cleaned as cells are."""
+    model = ledger(
+        2025,
+        ib={"1930": 1_000, "2091": -1_000},
+        entries=[("Intäkt", [("1930", 500), ("3001", -500)])],
+    )
+    model = attrs.evolve(model, header=attrs.evolve(model.header, company_name=CONTROL_NAME))
+    path = write_workbook(close(model), tmp_path / "ctrl.xlsx")
+    back = openpyxl.load_workbook(path)
+    assert back["Översikt"]["B4"].value == CONTROL_NAME_SHOWN
+    for ws in back:
+        # In a header "&" starts a code, so a literal ampersand is stored doubled.
+        assert ws.oddHeader.left.text == CONTROL_NAME_SHOWN.replace("&", "&&"), ws.title
+        assert ws.oddFooter.right.text == "Sida &P av &N"
+    assert header_text("a\tb\nc\x1ad&e") == "a b c d&&e"
+    assert safe_text("\x1a\x1b\x07ok\ttab") == "   ok\ttab"
 
 
 # --------------------------------------------------------------------------- values and layout

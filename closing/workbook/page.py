@@ -1,0 +1,141 @@
+"""A sheet's frame: title lines, column headings, row styles, status colours,
+column widths and the print setup with its header and footer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from closing.engine import ClosingResult
+from closing.trial_balance import TrialBalanceLine
+from closing.workbook.cells import text
+from closing.workbook.layout import period
+from closing.workbook.styles import (
+    BAD_FILL,
+    BAD_FONT,
+    BOLD,
+    GOOD_FILL,
+    GOOD_FONT,
+    GROUP_FILL,
+    HEADER_BORDER,
+    HEADER_FILL,
+    NOTE_FONT,
+    SUBTITLE_FONT,
+    SUM_BORDER,
+    TITLE_FONT,
+    TOLERANCE,
+)
+from closing.workbook.text import header_text
+
+
+def title(ws: Worksheet, result: ClosingResult, heading: str, note: str = "") -> None:
+    """Rows 1–3: the sheet's title, the company and year, and a note on reading it."""
+    text(ws, 1, 1, heading, TITLE_FONT)
+    who = f"{result.company or '(företagsnamn saknas)'} · {result.orgnr or 'org.nr saknas'}"
+    text(ws, 2, 1, f"{who} · Räkenskapsår {period(result)}", SUBTITLE_FONT)
+    if note:
+        text(ws, 3, 1, note, NOTE_FONT)
+
+
+def header(ws: Worksheet, row: int, titles: Sequence[str], right: Iterable[int] = ()) -> None:
+    """Column titles; ``right`` are the amount columns, titled flush right."""
+    flush = set(right)
+    for col, heading in enumerate(titles, start=1):
+        cell = text(ws, row, col, heading, BOLD, HEADER_FILL)
+        cell.border = HEADER_BORDER
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal="right" if col in flush else "left"
+        )
+    ws.row_dimensions[row].height = 30
+
+
+def group_row(ws: Worksheet, row: int, heading: str, last: int) -> None:
+    """A shaded group heading across columns 1–``last``."""
+    text(ws, row, 1, heading, BOLD, GROUP_FILL)
+    style_row(ws, row, 2, last, font=None, border=None, fill=GROUP_FILL)
+
+
+def style_row(
+    ws: Worksheet,
+    row: int,
+    first: int,
+    last: int,
+    *,
+    font: Font | None = BOLD,
+    border: Border | None = SUM_BORDER,
+    fill: PatternFill | None = None,
+) -> None:
+    for col in range(first, last + 1):
+        cell = ws.cell(row=row, column=col)
+        if font is not None:
+            cell.font = font
+        if border is not None:
+            cell.border = border
+        if fill is not None:
+            cell.fill = fill
+
+
+def flag_differences(ws: Worksheet, cells: str) -> None:
+    """Colour non-zero differences red in ``cells`` (e.g. ``K5:K90``)."""
+    top_left = cells.split(":")[0]
+    rule = FormulaRule(
+        formula=[f"AND(ISNUMBER({top_left}),ABS({top_left})>={TOLERANCE})"],
+        font=BAD_FONT,
+        fill=BAD_FILL,
+    )
+    ws.conditional_formatting.add(cells, rule)
+
+
+def flag_status(ws: Worksheet, cells: str) -> None:
+    """Colour "OK" green and "Avvikelse"/"Differens" red in ``cells``."""
+    top_left = cells.split(":")[0]
+    ws.conditional_formatting.add(
+        cells, FormulaRule(formula=[f'{top_left}="OK"'], font=GOOD_FONT, fill=GOOD_FILL)
+    )
+    ws.conditional_formatting.add(
+        cells,
+        FormulaRule(
+            formula=[f'OR({top_left}="Avvikelse",{top_left}="Differens")'],
+            font=BAD_FONT,
+            fill=BAD_FILL,
+        ),
+    )
+
+
+def name_width(lines: Iterable[TrialBalanceLine], names: dict[str, str]) -> int:
+    """A column width that shows the longest account name (within bounds)."""
+    longest = max((len(x.name or names.get(x.account, "")) for x in lines), default=20)
+    return min(max(longest + 2, 24), 48)
+
+
+def finish(
+    ws: Worksheet,
+    result: ClosingResult,
+    head: int,
+    freeze: str | None,
+    widths: dict[int, int],
+) -> None:
+    """Widths, frozen header, and a printout that fits the page width, with the
+    company in the print header (cleaned as any text from the file)."""
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = freeze
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if head:
+        ws.print_title_rows = f"{head}:{head}"
+    ws.oddHeader.left.text = header_text(result.company or "")
+    ws.oddHeader.right.text = header_text(f"{ws.title} · {period(result)}")
+    ws.oddFooter.left.text = header_text(result.orgnr or "")
+    ws.oddFooter.right.text = "Sida &P av &N"

@@ -1,0 +1,1 @@
+"""One module per sheet; each has a ``write(book)`` that lays out its sheet."""

@@ -1,0 +1,170 @@
+"""Kundreskontra and Leverantörsreskontra: open items per counterparty against
+the balance of the receivables or payables accounts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from openpyxl.styles import Alignment
+
+from closing.workbook.cells import Book, input_cell, text
+from closing.workbook.page import (
+    finish,
+    flag_differences,
+    flag_status,
+    header,
+    style_row,
+    title,
+)
+from closing.workbook.styles import (
+    BOLD,
+    NOTE_FONT,
+    TOLERANCE,
+    TOTAL_BORDER,
+)
+
+
+def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
+    """The open items of customers or suppliers, reconciled with the ledger."""
+    r = book.result
+    acc = r.settings.accounts
+    att = next((a for a in r.attachments if a.kind == kind), None)
+    customers = kind == "customers"
+    sheet = "Kundreskontra" if customers else "Leverantörsreskontra"
+    ws = book.sheet(sheet)
+    who = "kund" if customers else "leverantör"
+    dim = acc.customer_dimension if customers else acc.supplier_dimension
+    accounts = acc.customers if customers else acc.suppliers
+    end = r.year.end if r.year else None
+    title(
+        ws,
+        r,
+        f"{sheet} {accounts}",
+        f"Öppna poster per {end.isoformat() if end else 'balansdagen'}, med bokföringens "
+        "tecken (kundfordran debet +, leverantörsskuld kredit −).",
+    )
+    head = 5
+    if att is None:
+        text(ws, 4, 1, "Ingen specifikation togs fram.", NOTE_FONT)
+        finish(ws, r, head, "A6", {1: 60})
+        return
+    source = {
+        "sie": f"Källa: {who}objekt (dimension {dim}) på SIE-filens transaktioner och #OIB.",
+        "supplied": f"Källa: {who}reskontrans öppna poster (extern källa).",
+        "none": f"SIE-filen saknar {who}objekt (dimension {dim}) på {accounts}; de "
+        "öppna posterna kan inte tas fram ur filen. Bokfört saldo visas; lämna "
+        f"{who}reskontrans öppna poster för att stämma av.",
+    }[att.source]
+    text(ws, 4, 1, source, NOTE_FONT)
+    number = "Kundnr" if customers else "Leverantörsnr"
+    header(
+        ws,
+        head,
+        [number, "Namn", "Faktura", "Datum", "Konto", "Öppet belopp", "Ålder (dagar)"],
+        right=(4, 6, 7),
+    )
+    unknown = f"({who} okänd)"
+    row = head + 1
+    first_data = row
+    subtotal_rows: list[int] = []
+    for party in att.counterparties:
+        first = row
+        for item in party.items:
+            text(ws, row, 1, item.counterparty_id)
+            name = item.counterparty_name or party.counterparty_name
+            text(ws, row, 2, name or ("" if item.counterparty_id else unknown))
+            text(ws, row, 3, item.invoice)
+            if item.date is not None:
+                input_cell(ws, row, 4, item.date, font=None)
+                if end is not None:
+                    book.formula(
+                        ws,
+                        row,
+                        7,
+                        f'=IF(D{row}="","",DATE({end.year},{end.month},{end.day})-D{row})',
+                        "0",
+                    )
+            text(ws, row, 5, item.account).alignment = Alignment(horizontal="center")
+            input_cell(ws, row, 6, item.amount)
+            row += 1
+        text(ws, row, 1, party.counterparty_id, BOLD)
+        shown = party.counterparty_name or party.counterparty_id or unknown
+        text(ws, row, 2, f"Summa {shown}", BOLD)
+        book.formula(
+            ws,
+            row,
+            6,
+            f"=SUBTOTAL(9,F{first}:F{row - 1})",
+            key=f"{kind}:party:{party.counterparty_id}",
+            expected=party.total,
+            font=BOLD,
+        )
+        style_row(ws, row, 1, 7)
+        subtotal_rows.append(row)
+        row += 1
+    if not att.counterparties:
+        text(ws, row, 2, "Inga öppna poster.", NOTE_FONT)
+        row += 1
+    last_data = max(first_data, row - 1)
+    book.name_range(f"{kind}_accounts", ws, 5, first_data, last_data)
+    book.name_range(f"{kind}_amounts", ws, 6, first_data, last_data)
+    text(ws, row, 2, f"Summa {sheet.lower()}", BOLD)
+    book.formula(
+        ws,
+        row,
+        6,
+        f"=SUBTOTAL(9,F{first_data}:F{last_data})",
+        key=f"{kind}:specified",
+        expected=att.specified,
+        font=BOLD,
+    )
+    style_row(ws, row, 1, 7, border=TOTAL_BORDER)
+    spec_row = row
+    row += 2
+    text(ws, row, 1, "Avstämning mot bokföringen", BOLD)
+    row += 1
+    book_formula = book.tb_sum(att.accounts)
+    text(ws, row, 2, f"Saldo enligt bokföringen (UB {att.accounts})")
+    if book_formula is not None:
+        book.formula(ws, row, 6, book_formula, key=f"{kind}:book", expected=att.book_balance)
+    else:
+        input_cell(ws, row, 6, att.book_balance)
+    book_row = row
+    row += 1
+    text(ws, row, 2, f"Summa {sheet.lower()}")
+    book.formula(ws, row, 6, f"=F{spec_row}")
+    row += 1
+    text(ws, row, 2, "Differens", BOLD)
+    book.formula(
+        ws,
+        row,
+        6,
+        f"=F{book_row}-F{spec_row}",
+        key=f"{kind}:difference",
+        expected=att.difference,
+        font=BOLD,
+    )
+    book.formula(
+        ws,
+        row,
+        7,
+        f'=IF(ABS(F{row})<{TOLERANCE},"OK","Differens")',
+        "General",
+        font=BOLD,
+    )
+    book.name(f"{kind}_difference", ws, row, 6)
+    style_row(ws, row, 2, 6, border=TOTAL_BORDER)
+    flag_differences(ws, f"F{row}:F{row}")
+    flag_status(ws, f"G{row}:G{row}")
+    row += 1
+    if att.unassigned:
+        text(ws, row, 2, f"varav transaktioner utan {who}objekt")
+        input_cell(ws, row, 6, att.unassigned)
+        row += 1
+    if att.unspecified_opening:
+        text(ws, row, 2, f"varav ingående saldo utan #OIB per {who}")
+        input_cell(ws, row, 6, att.unspecified_opening)
+        row += 1
+    names = [p.counterparty_name for p in att.counterparties]
+    width = min(max((len(n) for n in names), default=20) + 10, 45)
+    finish(ws, r, head, "A6", {1: 14, 2: max(width, 44), 3: 12, 4: 12, 5: 8, 6: 17, 7: 10})

@@ -1,0 +1,165 @@
+"""Översikt: company, key figures, checks, the sheets and the findings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from closing.workbook.cells import Book, Value, text
+from closing.workbook.layout import SHEETS, period
+from closing.workbook.page import (
+    finish,
+    flag_status,
+    style_row,
+)
+from closing.workbook.styles import (
+    AMOUNT,
+    BOLD,
+    GROUP_FILL,
+    LINK_FONT,
+    NOTE_FONT,
+    RIGHT,
+    TITLE_FONT,
+    TOLERANCE,
+    WRAP,
+)
+
+SHEET = "Översikt"
+
+
+def write(book: Book) -> None:
+    r = book.result
+    ws = book.sheet("Översikt")
+    text(ws, 1, 1, f"Bokslut {period(r)}", TITLE_FONT)
+    text(ws, 2, 1, "Blå celler är indata och val, svarta är formler.", NOTE_FONT)
+    row = 4
+    facts: list[tuple[str, Value]] = [
+        ("Företag", r.company),
+        ("Organisationsnummer", r.orgnr),
+        ("Räkenskapsår", period(r)),
+        ("Skattetabell (beskattningsår)", str(r.rates.year) if r.rates else "saknas"),
+        ("Bokslutet", "Beräknat" if r.closed else "Inte gjort: se iakttagelserna nedan"),
+        ("Verifikationsserie", r.settings.series),
+        ("Upprättat av", ""),
+        ("Datum", ""),
+        ("Granskat av", ""),
+    ]
+    for name, value in facts:
+        text(ws, row, 1, name, BOLD)
+        if isinstance(value, str) and value:
+            text(ws, row, 2, value)
+        row += 1
+    row += 1
+    text(ws, row, 1, "Resultat och skatt", BOLD, GROUP_FILL)
+    style_row(ws, row, 2, 4, font=None, border=None, fill=GROUP_FILL)
+    row += 1
+    figures: list[tuple[str, str, str, Decimal]] = [
+        (
+            "Resultat före bokslutsdispositioner och skatt",
+            "={rr_rba}",
+            "overview:rba",
+            r.result_before_appropriations,
+        ),
+    ]
+    if r.closed:
+        figures += [
+            (
+                "Återföring av periodiseringsfonder",
+                "={pf_reversal}",
+                "overview:reversal",
+                r.pfond_reversal_total,
+            ),
+            (
+                "Avsättning till periodiseringsfond",
+                "={tax_alloc}",
+                "overview:allocation",
+                r.pfond_allocation,
+            ),
+            (
+                "Schablonintäkt på periodiseringsfonder",
+                "={pf_schablon}",
+                "overview:schablonintakt",
+                r.schablonintakt,
+            ),
+            ("Beskattningsbar inkomst", "={tax_taxable}", "overview:taxable", r.taxable_income),
+            ("Skatt på årets resultat", "={tax_tax}", "overview:tax", r.tax),
+            ("Årets resultat", "={tax_arets}", "overview:arets", r.arets_resultat),
+        ]
+        if r.overavskrivning_detail is not None:
+            figures.insert(
+                2,
+                (
+                    "Förändring av överavskrivningar",
+                    "={oa_change}",
+                    "overview:overavskrivning",
+                    r.overavskrivning,
+                ),
+            )
+    for name, template, key, expected in figures:
+        text(ws, row, 1, name)
+        book.formula(ws, row, 2, template, key=key, expected=expected)
+        row += 1
+    row += 1
+    text(ws, row, 1, "Kontroller", BOLD, GROUP_FILL)
+    text(ws, row, 2, "Värde", BOLD, GROUP_FILL)
+    text(ws, row, 3, "Status", BOLD, GROUP_FILL)
+    style_row(ws, row, 4, 4, font=None, border=None, fill=GROUP_FILL)
+    ws.cell(row=row, column=2).alignment = RIGHT
+    row += 1
+    first_check = row
+    checks: list[tuple[str, str, str]] = [
+        ("Råbalansen summerar till noll", "={rb_total}", "zero"),
+        ("Balansräkningen efter bokslut balanserar", "={br_diff_after}", "zero"),
+        ("Resultatkonton efter bokslut summerar till noll", "={rr_open_after}", "zero"),
+        ("Bokslutsverifikationerna balanserar (debet − kredit)", "={ver_total}", "zero"),
+    ]
+    for kind, name in (("customers", "Kundreskontra"), ("suppliers", "Leverantörsreskontra")):
+        if f"{kind}_difference" in book.refs:
+            checks.append((f"{name}: differens mot bokföringen", f"={{{kind}_difference}}", "zero"))
+    checks += [
+        ("Avstämning: konton med differens", '=COUNTIF({recon_status},"Differens")', "zero"),
+        (
+            "Avstämning: konton att stämma av",
+            '=COUNTIF({recon_status},"Att stämma av")',
+            "open",
+        ),
+    ]
+    for name, template, kind in checks:
+        text(ws, row, 1, name)
+        count = template.startswith("=COUNTIF")
+        book.formula(ws, row, 2, template, "0" if count else AMOUNT)
+        if kind == "zero":
+            status = f'=IF(ABS(B{row})<{TOLERANCE},"OK","Avvikelse")'
+        else:
+            status = f'=IF(B{row}=0,"OK","Öppen")'
+        book.formula(ws, row, 3, status, "General")
+        row += 1
+    flag_status(ws, f"C{first_check}:C{row - 1}")
+    row += 1
+    text(ws, row, 1, "Blad", BOLD, GROUP_FILL)
+    style_row(ws, row, 2, 4, font=None, border=None, fill=GROUP_FILL)
+    row += 1
+    for name, about in SHEETS[1:]:
+        cell = text(ws, row, 1, name)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1", display=name)
+        cell.font = LINK_FONT
+        text(ws, row, 2, about)
+        row += 1
+    row += 1
+    text(ws, row, 1, "Iakttagelser", BOLD, GROUP_FILL)
+    style_row(ws, row, 2, 4, font=None, border=None, fill=GROUP_FILL)
+    row += 1
+    severity = {"error": "Fel", "warning": "Varning", "info": "Info"}
+    if not r.findings:
+        text(ws, row, 1, "Inga iakttagelser.", NOTE_FONT)
+    for f in r.findings:
+        text(ws, row, 1, f"{severity.get(f.severity, f.severity)}: {f.code}")
+        cell = text(ws, row, 2, f.message)
+        cell.alignment = WRAP
+        ws.cell(row=row, column=1).alignment = WRAP
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        lines = max(1, len(f.message) // 100 + 1)
+        ws.row_dimensions[row].height = 15 * lines
+        row += 1
+    finish(ws, r, 0, None, {1: 50, 2: 18, 3: 12, 4: 64})
