@@ -411,8 +411,8 @@ def test_control_characters_from_a_sie_text_do_not_break_the_file(tmp_path: Path
     assert "Försäljning   med klocka" in names
 
 
-CONTROL_NAME = 'Bolag\x1a\x1b\x1c\x1d\x1e\x1f\x07 & "Söner" \'AB\' &P'
-CONTROL_NAME_SHOWN = 'Bolag        & "Söner" \'AB\' &P'
+CONTROL_NAME = "Bolag\x1a\x1b\x1c\x1d\x1e\x1f\x07 & \"Söner\" 'AB' &P"
+CONTROL_NAME_SHOWN = "Bolag        & \"Söner\" 'AB' &P"
 
 
 def test_control_characters_in_the_company_name_leave_a_file_that_opens(tmp_path: Path) -> None:
