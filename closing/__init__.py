@@ -6,11 +6,11 @@ balance, AR/AP attachments, appropriations, tax and closing vouchers;
 reads files or talks HTTP.
 """
 
-from closing.appropriations import AssetInputs, Fund, Overavskrivning, PfondReversal
+from closing.appropriations import AssetInputs, Fund, Overavskrivning, PfondPlan, PfondReversal
 from closing.attachments import Attachment, CounterpartyTotal, OpenItem
 from closing.engine import ClosingResult, apply, close
 from closing.rates import RATES, TaxYearRates, UpprakningRule, for_year
-from closing.settings import AccountRange, ClosingAccounts, ClosingSettings, Reversal
+from closing.settings import AccountRange, ClosingAccounts, ClosingSettings, ReverseChoice
 from closing.tax import Adjustment, TaxComputation
 from closing.trial_balance import TrialBalance, TrialBalanceGroup, TrialBalanceLine, trial_balance
 
@@ -27,8 +27,9 @@ __all__ = [
     "Fund",
     "OpenItem",
     "Overavskrivning",
+    "PfondPlan",
     "PfondReversal",
-    "Reversal",
+    "ReverseChoice",
     "TaxComputation",
     "TaxYearRates",
     "TrialBalance",

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import attrs
 
 from closing.findings import Finding, finding
-from closing.rates import TaxYearRates, cents
-from closing.settings import ClosingAccounts, ClosingSettings, Reversal
-from closing.trial_balance import TrialBalance
+from closing.rates import TaxYearRates
+from closing.settings import ClosingAccounts, ClosingSettings
+from closing.trial_balance import TrialBalance, TrialBalanceLine
+from sie.amounts import CENT, ZERO, cents
 from sie.model import FinancialYear
-
-ZERO = Decimal("0.00")
-
 
 # --- periodiseringsfonder ---------------------------------------------------------------
 
@@ -94,6 +92,13 @@ class PfondPlan:
     months: int
     schablonintakt: Decimal
     findings: tuple[Finding, ...] = ()
+    #: The account of this year's new fund ("" before the allocation is decided).
+    allocation_account: str = ""
+
+    @property
+    def allocation(self) -> Decimal:
+        """The new allocation booked by the closing (on this year's fund)."""
+        return sum((f.allocation for f in self.funds), ZERO)
 
     @property
     def reversals(self) -> tuple[PfondReversal, ...]:
@@ -228,8 +233,11 @@ def pfond_plan(
             )
         funds[i] = attrs.evolve(fund, reversal=fund.before_closing, forced=True)
 
-    for wish in settings.reversals:
-        findings.extend(_reverse(funds, wish))
+    choice = settings.reverse_pfond
+    if choice == "all":
+        findings.extend(reverse_oldest_first(funds, None))
+    elif isinstance(choice, Decimal):
+        findings.extend(reverse_oldest_first(funds, choice))
 
     funds.sort(key=lambda f: (f.year is None, f.year or 0, f.second, f.account))
     at_start = sum((f.opening for f in funds), ZERO)
@@ -246,50 +254,92 @@ def pfond_plan(
     )
 
 
-def _reverse(funds: list[Fund], wish: Reversal) -> list[Finding]:
-    """Apply one voluntary reversal to ``funds`` in place, oldest first."""
-    order = sorted(
-        (i for i, f in enumerate(funds) if f.year is not None and (wish.year in (None, f.year))),
+def _left(fund: Fund) -> Decimal:
+    """What a voluntary reversal may still take from ``fund``."""
+    return max(fund.before_closing - fund.reversal, ZERO) if fund.year is not None else ZERO
+
+
+def _oldest_first(funds: list[Fund]) -> list[int]:
+    return sorted(
+        (i for i, f in enumerate(funds) if _left(f) > 0),
         key=lambda i: (funds[i].year, funds[i].second, funds[i].account),
     )
-    available = sum((funds[i].before_closing - funds[i].reversal for i in order), ZERO)
-    what = f"periodiseringsfond {wish.year}" if wish.year is not None else "periodiseringsfonder"
+
+
+def reverse_oldest_first(funds: list[Fund], amount: Decimal | None) -> list[Finding]:
+    """Reverse ``amount`` kronor (``None`` = everything left) from the oldest funds
+    first (30 kap. 7 § IL), in place, after the forced reversals; capped at what is left."""
+    order = _oldest_first(funds)
+    available = sum((_left(funds[i]) for i in order), ZERO)
+    if amount is not None and amount <= 0:
+        return [
+            finding(
+                "closing-reversal-invalid",
+                f"The requested reversal {amount} is not a positive amount; nothing is "
+                "reversed voluntarily. Give an amount in kronor, 'all' or 'cover-loss'.",
+            )
+        ]
     if available <= 0:
         return [
             finding(
                 "closing-reversal-invalid",
-                f"No {what} left to reverse; the requested reversal is ignored. "
-                "Check the year against the register.",
+                "There is no periodiseringsfond left to reverse after the forced reversals; "
+                "the requested reversal is ignored.",
             )
         ]
-    if wish.amount is not None and wish.amount <= 0:
-        return [
-            finding(
-                "closing-reversal-invalid",
-                f"Reversal amount {wish.amount} for {what} is not positive; ignored.",
-            )
-        ]
-    wanted = available if wish.amount is None else cents(wish.amount)
+    wanted = available if amount is None else cents(amount)
     out: list[Finding] = []
     if wanted > available:
         out.append(
             finding(
                 "closing-reversal-invalid",
-                f"Requested reversal {wanted} of {what} exceeds what is left ({available}); "
-                f"{available} is reversed.",
+                f"The requested reversal {wanted} exceeds what the funds hold after the forced "
+                f"reversals ({available}); {available} is reversed, oldest fund first.",
             )
         )
         wanted = available
     for i in order:
-        if not wanted:
+        take = min(_left(funds[i]), wanted)
+        if take <= 0:
+            break
+        funds[i] = attrs.evolve(funds[i], reversal=funds[i].reversal + take)
+        wanted -= take
+    return out
+
+
+def cover_loss(plan: PfondPlan, need: Decimal) -> PfondPlan:
+    """``plan`` with just enough voluntary reversal, oldest fund first, to raise the
+    taxable result by ``need`` (a reversed krona counts with its uppräkning factor);
+    a finding when the funds cannot cover it all. ``need`` ≤ 0 reverses nothing."""
+    if need <= 0:
+        return plan
+    funds = list(plan.funds)
+    findings = list(plan.findings)
+    for i in _oldest_first(funds):
+        if need <= 0:
             break
         fund = funds[i]
-        room = fund.before_closing - fund.reversal
-        take = min(room, wanted)
-        if take > 0:
-            funds[i] = attrs.evolve(fund, reversal=fund.reversal + take)
-            wanted -= take
-    return out
+        room = _left(fund)
+        take = min(room, _covering(need, fund.upprakning_factor))
+        funds[i] = attrs.evolve(fund, reversal=fund.reversal + take)
+        need -= take + cents(take * (fund.upprakning_factor - 1))
+    if need > 0:
+        findings.append(
+            finding(
+                "closing-reversal-invalid",
+                "Every periodiseringsfond is reversed to cover the loss, and a taxable deficit "
+                f"of about {need} remains; it is carried forward.",
+            )
+        )
+    return attrs.evolve(plan, funds=tuple(funds), findings=tuple(findings))
+
+
+def _covering(need: Decimal, factor: Decimal) -> Decimal:
+    """The least amount in öre whose reversal with uppräkning (öre dropped) reaches ``need``."""
+    take = (need / factor).quantize(CENT, rounding=ROUND_CEILING)
+    while take > CENT and take - CENT + cents((take - CENT) * (factor - 1)) >= need:
+        take -= CENT
+    return take
 
 
 def allocation_account(
@@ -322,6 +372,16 @@ def with_allocation(
     return tuple(out)
 
 
+def allocate(
+    plan: PfondPlan, tax_year: int, accounts: ClosingAccounts, amount: Decimal
+) -> PfondPlan:
+    """The plan after the closing's allocation: the register gains this year's fund
+    and the plan names its account (also when nothing is allocated)."""
+    account, second = allocation_account(plan.funds, tax_year, accounts)
+    funds = with_allocation(plan.funds, account, tax_year, second, amount)
+    return attrs.evolve(plan, funds=funds, allocation_account=account)
+
+
 # --- överavskrivningar ------------------------------------------------------------------
 
 
@@ -334,8 +394,9 @@ class AssetInputs:
     current and three previous years' entries the 20-rule (which is only
     computed when all four are given, zero allowed). ``disposals`` is the
     compensation received for items sold this year. ``None`` figures default
-    to the ledger: book value = UB of the inventarier accounts (1220–1229),
-    opening tax value = their IB minus the accumulated överavskrivningar.
+    to the ledger: book value = UB of the inventarier accounts (1210–1259, or
+    those coded #SRU 7215), opening tax value = their IB minus the accumulated
+    överavskrivningar.
     """
 
     opening_tax_value: Decimal | None = None
@@ -366,6 +427,10 @@ class Overavskrivning:
     #: Accumulated överavskrivningar after closing and the change the closing books.
     reserve_after: Decimal
     change: Decimal
+    #: Length of the financial year; the 30-rule's 30 % is taken in proportion to it.
+    months: int = 12
+    #: Share of the 30-rule base the tax value keeps (0.70 for twelve months).
+    main_rule_residual: Decimal = Decimal("0.70")
 
     @property
     def tax_value(self) -> Decimal:
@@ -376,17 +441,39 @@ class Overavskrivning:
         return self.main_rule_base - self.lowest_tax_value
 
 
+def inventarier_lines(tb: TrialBalance, accounts: ClosingAccounts) -> list[TrialBalanceLine]:
+    """The inventarier accounts (incl. accumulated planned depreciation). An account
+    that carries #SRU codes counts when one of them is INK2R 2.4 (7215), wherever it
+    lies; an account without codes counts when it lies in the configured range."""
+    return [
+        x
+        for x in tb.lines
+        if (accounts.inventarier_sru in x.sru if x.sru else x.account in accounts.inventarier)
+    ]
+
+
+def main_rule_residual(rates: TaxYearRates, months: int) -> Decimal:
+    """Share of the 30-rule base the tax value must keep: the 30 % depreciation is
+    taken in proportion to the financial year's length (18 kap. 13 § IL), so 15 %
+    for six months, 45 % for eighteen."""
+    depreciation = (1 - rates.main_rule_residual) * months / 12
+    return max(1 - depreciation, ZERO)
+
+
 def overavskrivning(
     tb: TrialBalance,
     tax_year: int,
     rates: TaxYearRates,
     accounts: ClosingAccounts,
     assets: AssetInputs,
+    months: int = 12,
 ) -> tuple[Overavskrivning, list[Finding]]:
     """The lower tax value of the 30- and 20-rule and the change in the
-    accumulated överavskrivningar needed to reach it (negative = dissolve)."""
+    accumulated överavskrivningar needed to reach it (negative = dissolve).
+    Impossible inputs (a reserve above the book value, a book value already below
+    the lowest tax value) are findings; the figures are still computed."""
     findings: list[Finding] = []
-    lines = list(tb.in_range(accounts.inventarier))
+    lines = inventarier_lines(tb, accounts)
     opening_book = sum((x.ib for x in lines), ZERO)
     book = assets.book_value if assets.book_value is not None else sum((x.ub for x in lines), ZERO)
     reserves = list(tb.in_range(*accounts.overavskrivning_reserves))
@@ -399,7 +486,8 @@ def overavskrivning(
     )
     acquired = Decimal(assets.acquisitions.get(tax_year, ZERO))
     main_base = opening_tax + acquired - assets.disposals
-    main_value = max(cents(main_base * rates.main_rule_residual), ZERO)
+    residual = main_rule_residual(rates, months)
+    main_value = max(cents(main_base * residual), ZERO)
     history = [tax_year - i for i in range(len(rates.complementary_rule))]
     comp_value: Decimal | None = None
     if all(y in assets.acquisitions for y in history):
@@ -425,6 +513,7 @@ def overavskrivning(
         lowest, rule = comp_value, "20"
     else:
         lowest, rule = main_value, "30"
+    findings.extend(_impossible(book, reserve_before, lowest, lines, accounts))
     target = max(book - lowest, ZERO)
     change = target - reserve_before
     return (
@@ -443,9 +532,43 @@ def overavskrivning(
             book_value=book,
             reserve_after=target,
             change=cents(change),
+            months=months,
+            main_rule_residual=residual,
         ),
         findings,
     )
+
+
+def _impossible(
+    book: Decimal,
+    reserve: Decimal,
+    lowest: Decimal,
+    lines: list[TrialBalanceLine],
+    accounts: ClosingAccounts,
+) -> list[Finding]:
+    where = ", ".join(x.account for x in lines) or f"none in {accounts.inventarier}"
+    out: list[Finding] = []
+    if reserve > book:
+        out.append(
+            finding(
+                "closing-reserve-exceeds-book",
+                f"The accumulated överavskrivningar ({reserve}) exceed the book value of the "
+                f"inventarier ({book}; accounts {where}), so the tax value would be negative. "
+                "Check that every inventarier account is included (ClosingAccounts.inventarier "
+                "or the accounts' #SRU 7215) and the reserve accounts' balances.",
+            )
+        )
+    if book < lowest:
+        out.append(
+            finding(
+                "closing-tax-value-below-floor",
+                f"The book value of the inventarier ({book}) is already below the lowest tax "
+                f"value the law allows ({lowest}): the planned depreciation exceeds what is "
+                "deductible, and the excess must be added back in the tax return. Check the "
+                "opening tax value, acquisitions and disposals given in AssetInputs.",
+            )
+        )
+    return out
 
 
 __all__ = [
@@ -454,9 +577,14 @@ __all__ = [
     "Overavskrivning",
     "PfondPlan",
     "PfondReversal",
+    "allocate",
     "allocation_account",
+    "cover_loss",
     "fund_year",
+    "inventarier_lines",
+    "main_rule_residual",
     "overavskrivning",
     "pfond_plan",
+    "reverse_oldest_first",
     "with_allocation",
 ]

@@ -18,12 +18,13 @@ from closing.appropriations import (
     AssetInputs,
     Fund,
     Overavskrivning,
-    PfondReversal,
-    allocation_account,
+    PfondPlan,
+    allocate,
+    cover_loss,
     fy_start,
+    months_in,
     overavskrivning,
     pfond_plan,
-    with_allocation,
 )
 from closing.attachments import Attachment, OpenItem, attachments
 from closing.findings import Finding, finding
@@ -35,26 +36,29 @@ from closing.settings import (
     ClosingAccounts,
     ClosingSettings,
 )
-from closing.tax import Adjustment, adjustments, compute_tax
+from closing.tax import (
+    TaxComputation,
+    adjustments,
+    compute_tax,
+    unmapped_adjustments,
+)
 from closing.trial_balance import TrialBalance, trial_balance
-from closing.vouchers import number, transfer, year_label
+from closing.vouchers import number, transfer
+from sie import amounts, bas, dates
+from sie.amounts import ZERO
 from sie.model import Account, Balance, FinancialYear, PeriodBalance, SieFile, Voucher
-
-ZERO = Decimal("0.00")
-
-
-def _money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
 
 
 @attrs.frozen(slots=True)
 class ClosingResult:
-    """Everything a closing produced: the figures of the tax ladder, the
-    registers, the vouchers, the trial balance and attachments, and findings.
+    """Everything a closing produced, each part once: the trial balance and
+    attachments, the periodiseringsfond plan, the överavskrivning, the tax
+    computation, the vouchers and the findings.
 
     Amounts follow the accountant's reading, not the SIE sign: a profit, an
     allocation, a reversal, a tax are positive. Renderers (workbook, CLI, SIE
-    writer) take everything from here and recompute nothing.
+    writer) take everything from here and recompute nothing. ``tax`` and
+    ``pfond`` are ``None`` when the closing was refused.
     """
 
     #: False when the closing was refused; ``findings`` then say why.
@@ -69,118 +73,87 @@ class ClosingResult:
     settings: ClosingSettings
     trial_balance: TrialBalance
     attachments: tuple[Attachment, ...]
-    #: Net of 3000–8799, profit positive.
-    result_before_appropriations: Decimal
-    #: Appropriations booked during the year before the closing (profit positive),
-    #: the allocation account excluded; and an allocation already booked.
-    booked_appropriations: Decimal = ZERO
-    booked_allocation: Decimal = ZERO
-    pfond_reversals: tuple[PfondReversal, ...] = ()
-    #: The periodiseringsfond register after closing.
-    pfond_register: tuple[Fund, ...] = ()
-    funds_at_start: Decimal = ZERO
-    schablon_rate: Decimal = ZERO
-    #: Months of the financial year; the schablonintäkt is pro-rated by months / 12.
-    schablon_months: int = 12
-    schablonintakt: Decimal = ZERO
-    upprakning: Decimal = ZERO
-    #: Change in accumulated överavskrivningar booked by the closing (positive = cost).
-    overavskrivning: Decimal = ZERO
-    overavskrivning_detail: Overavskrivning | None = None
-    #: (change, reserve) accounts the överavskrivning voucher uses
+    #: The tax ladder (INK2S logic) with the allocation decided on the way.
+    tax: TaxComputation | None = None
+    #: The periodiseringsfond register after the closing (reversals, allocation,
+    #: schablonintäkt, uppräkning).
+    pfond: PfondPlan | None = None
+    #: The överavskrivning computation; ``None`` when not computed (no asset inputs).
+    overavskrivning: Overavskrivning | None = None
+    #: (change, reserve) accounts the överavskrivning voucher uses.
     overavskrivning_accounts: tuple[str, str] = ("8853", "2153")
-    adjustments: tuple[Adjustment, ...] = ()
-    #: INK2S 4.3c added back and 4.5c deducted, both positive.
-    non_deductible: Decimal = ZERO
-    non_taxable: Decimal = ZERO
-    #: Surplus before the allocation and the previous deficit.
-    surplus: Decimal = ZERO
-    previous_deficit: Decimal = ZERO
-    pfond_base: Decimal = ZERO
-    pfond_max: Decimal = ZERO
-    pfond_allocation: Decimal = ZERO
-    pfond_allocation_account: str = ""
-    taxable_income_exact: Decimal = ZERO
-    taxable_income: Decimal = ZERO
-    tax_rate: Decimal = ZERO
-    tax: Decimal = ZERO
-    #: Tax already on the tax account before closing; the closing books the rest.
-    booked_tax: Decimal = ZERO
+    #: Årets resultat after the closing, profit positive (the 8999 transfer).
     arets_resultat: Decimal = ZERO
-    deficit_carried_forward: Decimal = ZERO
     vouchers: tuple[Voucher, ...] = ()
     #: Accounts the vouchers use that the file's chart lacks, with BAS names.
     new_accounts: tuple[Account, ...] = ()
     findings: tuple[Finding, ...] = ()
 
     @property
-    def pfond_reversal_total(self) -> Decimal:
-        return sum((r.amount for r in self.pfond_reversals), ZERO)
-
-    @property
-    def booked_result_before_allocation(self) -> Decimal:
-        return (
-            self.result_before_appropriations
-            + self.booked_appropriations
-            + self.pfond_reversal_total
-            - self.overavskrivning
-        )
+    def result_before_appropriations(self) -> Decimal:
+        """Net of 3000–8799, profit positive (from the trial balance)."""
+        return self.trial_balance.result_before_appropriations
 
     def to_json(self) -> dict[str, Any]:
-        """JSON-ready values; amounts are strings with two decimals."""
-        year = self.year
+        """JSON-ready values; amounts are strings with two decimals (zero when refused)."""
+        money = amounts.to_json
+        tax, plan = self.tax, self.pfond
+
+        def ladder(name: str) -> str | None:
+            return money(getattr(tax, name) if tax is not None else ZERO)
+
+        def plan_value(name: str) -> str | None:
+            return money(getattr(plan, name) if plan is not None else ZERO)
+
         return {
             "closed": self.closed,
             "company": self.company,
             "orgnr": self.orgnr,
-            "year": {
-                "start": year.start.isoformat() if year and year.start else None,
-                "end": year.end.isoformat() if year and year.end else None,
-            },
+            "year": dates.span_json(self.year),
             "tax_year": self.tax_year,
-            "result_before_appropriations": _money(self.result_before_appropriations),
+            "result_before_appropriations": money(self.result_before_appropriations),
             "pfond_reversals": [
                 {
                     "account": r.account,
                     "year": r.year,
-                    "amount": _money(r.amount),
+                    "amount": money(r.amount),
                     "forced": r.forced,
-                    "upprakning": _money(r.upprakning),
+                    "upprakning": money(r.upprakning),
                 }
-                for r in self.pfond_reversals
+                for r in (plan.reversals if plan else ())
             ],
-            "overavskrivning": _money(self.overavskrivning),
+            "overavskrivning": ladder("overavskrivning"),
             "adjustments": [
-                {"account": a.account, "name": a.name, "field": a.field, "amount": _money(a.amount)}
-                for a in self.adjustments
+                {"account": a.account, "name": a.name, "field": a.field, "amount": money(a.amount)}
+                for a in (tax.adjustments if tax else ())
             ],
-            "non_deductible": _money(self.non_deductible),
-            "non_taxable": _money(self.non_taxable),
-            "funds_at_start": _money(self.funds_at_start),
-            "schablonintakt": _money(self.schablonintakt),
-            "upprakning": _money(self.upprakning),
-            "surplus": _money(self.surplus),
-            "previous_deficit": _money(self.previous_deficit),
-            "pfond_base": _money(self.pfond_base),
-            "pfond_max": _money(self.pfond_max),
-            "pfond_allocation": _money(self.pfond_allocation),
-            "pfond_allocation_account": self.pfond_allocation_account,
-            "taxable_income_exact": _money(self.taxable_income_exact),
-            "taxable_income": _money(self.taxable_income),
-            "tax": _money(self.tax),
-            "arets_resultat": _money(self.arets_resultat),
-            "deficit_carried_forward": _money(self.deficit_carried_forward),
+            "non_deductible": ladder("non_deductible"),
+            "non_taxable": ladder("non_taxable"),
+            "funds_at_start": plan_value("funds_at_start"),
+            "schablonintakt": plan_value("schablonintakt"),
+            "upprakning": plan_value("upprakning"),
+            "surplus": ladder("surplus"),
+            "previous_deficit": ladder("previous_deficit"),
+            "pfond_base": ladder("pfond_base"),
+            "pfond_max": ladder("pfond_max"),
+            "pfond_allocation": ladder("pfond_allocation"),
+            "pfond_allocation_account": plan.allocation_account if plan else "",
+            "taxable_income_exact": ladder("taxable_income_exact"),
+            "taxable_income": ladder("taxable_income"),
+            "tax": ladder("tax"),
+            "arets_resultat": money(self.arets_resultat),
+            "deficit_carried_forward": ladder("deficit_carried_forward"),
             "pfond_register": [
                 {
                     "account": f.account,
                     "year": f.year,
-                    "opening": _money(f.opening),
-                    "booked": _money(f.booked),
-                    "reversal": _money(f.reversal),
-                    "allocation": _money(f.allocation),
-                    "closing": _money(f.closing),
+                    "opening": money(f.opening),
+                    "booked": money(f.booked),
+                    "reversal": money(f.reversal),
+                    "allocation": money(f.allocation),
+                    "closing": money(f.closing),
                 }
-                for f in self.pfond_register
+                for f in (plan.funds if plan else ())
             ],
             "vouchers": [
                 {
@@ -188,7 +161,7 @@ class ClosingResult:
                     "number": v.number,
                     "date": v.date.isoformat(),
                     "text": v.text,
-                    "rows": [{"account": r.account, "amount": _money(r.amount)} for r in v.rows],
+                    "rows": [{"account": r.account, "amount": money(r.amount)} for r in v.rows],
                 }
                 for v in self.vouchers
             ],
@@ -197,9 +170,9 @@ class ClosingResult:
                     "account": a.account,
                     "title": a.title,
                     "source": a.source,
-                    "book_balance": _money(a.book_balance),
-                    "specified": _money(a.specified),
-                    "difference": _money(a.difference),
+                    "book_balance": money(a.book_balance),
+                    "specified": money(a.specified),
+                    "difference": money(a.difference),
                 }
                 for a in self.attachments
             ],
@@ -213,136 +186,239 @@ def close(
     assets: AssetInputs | None = None,
     counterparty_items: Iterable[OpenItem] | None = None,
 ) -> ClosingResult:
-    """Close financial year 0 of ``model`` for an aktiebolag."""
+    """Close financial year 0 of ``model`` for an aktiebolag.
+
+    A pipeline of plain steps: trial balance and attachments → may we close
+    (a dated year, a rate table, nothing booked twice, a råbalans that sums to
+    zero)? → periodiseringsfond plan → överavskrivning → tax ladder with the
+    allocation → vouchers.
+    """
     settings = settings or ClosingSettings()
     acc = settings.accounts
     tb = trial_balance(model, acc)
     atts, att_findings = attachments(model, tb, acc, counterparty_items)
     findings: list[Finding] = [*tb.findings, *att_findings]
-
-    def result(**fields: Any) -> ClosingResult:
-        return ClosingResult(
-            company=model.header.company_name,
-            orgnr=model.header.orgnr,
-            settings=settings,
-            trial_balance=tb,
-            attachments=atts,
-            result_before_appropriations=tb.result_before_appropriations,
-            **fields,
-        )
-
+    refused = ClosingResult(
+        closed=False,
+        company=model.header.company_name,
+        orgnr=model.header.orgnr,
+        year=model.year(0),
+        tax_year=None,
+        rates=None,
+        settings=settings,
+        trial_balance=tb,
+        attachments=atts,
+    )
     year = model.year(0)
     if year is None or year.end is None:
-        findings.append(
-            finding(
-                "closing-no-year",
-                "The file has no financial year 0 (#RAR 0) with an end date, so the closing "
-                "cannot be dated. Export the file with its financial years.",
-            )
-        )
-        return result(closed=False, year=year, tax_year=None, rates=None, findings=tuple(findings))
+        findings.append(_no_year())
+        return attrs.evolve(refused, findings=tuple(findings))
     tax_year = year.end.year
+    rates, rate_findings = _rates(tax_year, settings)
+    findings += rate_findings
+    balance = _may_close(tb, settings)
+    findings += balance
+    reasons = []
+    if tb.booked_year_result:
+        reasons.append("a year result is already booked (closing-result-booked)")
+    if any(f.code == "closing-unbalanced" for f in balance):
+        reasons.append("the råbalans does not sum to zero (closing-unbalanced)")
+    if rates is not None and reasons:
+        findings.append(_refused(" and ".join(reasons)))
+    if rates is None or reasons:
+        return attrs.evolve(refused, tax_year=tax_year, rates=rates, findings=tuple(findings))
+
+    booked_allocation = tb.movement(acc.pfond_allocation)
+    approp_movement = sum((x.movement for x in tb.in_range(acc.appropriations)), ZERO)
+    booked_appropriations = -(approp_movement - booked_allocation)
+    if approp_movement or booked_allocation:
+        findings.append(_appropriations_booked(acc, approp_movement))
+
+    plan = pfond_plan(tb, year, tax_year, rates, settings)
+    over, over_findings = _overavskrivning(tb, year, tax_year, rates, settings, assets)
+    findings += over_findings
+    over_change = over.change if over else ZERO
+    adj = adjustments(tb, settings.adjustments)
+    findings += unmapped_adjustments(tb, settings.adjustments)
+
+    def ladder(plan: PfondPlan) -> TaxComputation:
+        return compute_tax(
+            result_before_appropriations=tb.result_before_appropriations,
+            booked_appropriations=booked_appropriations,
+            booked_allocation=booked_allocation,
+            pfond_reversal=plan.reversal_total,
+            overavskrivning=over_change,
+            adjustments=adj,
+            schablonintakt=plan.schablonintakt,
+            upprakning=plan.upprakning,
+            rates=rates,
+            settings=settings,
+            booked_tax=tb.booked_tax,
+        )
+
+    if settings.reverse_pfond == "cover-loss":
+        before = ladder(plan)
+        plan = cover_loss(plan, -before.taxable_income_exact)
+    findings += plan.findings
+    comp = ladder(plan)
+    findings += comp.findings
+    plan = allocate(plan, tax_year, acc, comp.pfond_allocation)
+
+    over_accounts = _overavskrivning_accounts(tb, acc)
+    vouchers = _vouchers(year, tax_year, settings, plan, over_change, over_accounts, comp, tb)
+    arets = _year_result(tb, vouchers, acc)
+    result_voucher = transfer(
+        settings.series,
+        year.end,
+        f"Årets resultat {dates.year_label(fy_start(year), year.end)}",
+        acc.result_transfer,
+        acc.result_equity,
+        arets,
+        settings.sign,
+    )
+    if result_voucher is not None:
+        vouchers.append(result_voucher)
+    numbered = number(vouchers, model.vouchers)
+    return attrs.evolve(
+        refused,
+        closed=True,
+        tax_year=tax_year,
+        rates=rates,
+        tax=comp,
+        pfond=plan,
+        overavskrivning=over,
+        overavskrivning_accounts=over_accounts,
+        arets_resultat=arets,
+        vouchers=numbered,
+        new_accounts=_new_accounts(model, numbered, plan.funds),
+        findings=tuple(findings),
+    )
+
+
+def _no_year() -> Finding:
+    return finding(
+        "closing-no-year",
+        "The file has no financial year 0 (#RAR 0) with an end date, so the closing "
+        "cannot be dated. Export the file with its financial years.",
+    )
+
+
+def _refused(why: str) -> Finding:
+    return finding(
+        "closing-refused", f"The closing is refused: {why}. The findings before say more."
+    )
+
+
+def _rates(tax_year: int, settings: ClosingSettings) -> tuple[TaxYearRates | None, list[Finding]]:
+    """The tax-year table: given, named, or the year's own; a finding when none or another."""
     rates_year = settings.rates.year if settings.rates else settings.rates_year or tax_year
     rates = settings.rates or for_year(rates_year)
     if rates is None:
-        findings.append(
+        return None, [
             finding(
                 "closing-no-rates",
                 f"There is no tax-year table for {rates_year} (known: tax years ending "
                 f"{min(RATES)}–{max(RATES)}). Give ClosingSettings.rates, or rates_year to "
                 "close with another year's rates as a simulation.",
             )
-        )
-    elif rates.year != tax_year:
-        findings.append(
+        ]
+    if rates.year != tax_year:
+        return rates, [
             finding(
                 "closing-rates-substituted",
                 f"The financial year ends in {tax_year} but the {rates.year} tax table is "
                 "used, so rates and limits are those of another year: treat the figures "
                 "as a simulation.",
             )
-        )
-    if tb.booked_year_result:
-        findings.append(
-            finding(
-                "closing-refused",
-                "The closing is refused: a year result is already booked (see "
-                "closing-result-booked).",
-            )
-        )
-    if rates is None or tb.booked_year_result:
-        return result(
-            closed=False,
-            year=year,
-            tax_year=tax_year,
-            rates=rates,
-            findings=tuple(findings),
-        )
+        ]
+    return rates, []
 
-    booked_allocation = tb.movement(acc.pfond_allocation)
-    approp_movement = sum((x.movement for x in tb.in_range(acc.appropriations)), ZERO)
-    booked_appropriations = -(approp_movement - booked_allocation)
-    if approp_movement or booked_allocation:
-        findings.append(
-            finding(
-                "closing-appropriations-booked",
-                f"Appropriations are already booked in {acc.appropriations} (net "
-                f"{-approp_movement}); the closing takes them as given and books only what "
-                "is still needed.",
-            )
-        )
 
-    plan = pfond_plan(tb, year, tax_year, rates, settings)
-    findings.extend(plan.findings)
-    over: Overavskrivning | None = None
-    if settings.overavskrivning == "max" and assets is not None:
-        over, fs = overavskrivning(tb, tax_year, rates, acc, assets)
-        findings.extend(fs)
-    elif settings.overavskrivning == "max":
-        findings.append(
+def _may_close(tb: TrialBalance, settings: ClosingSettings) -> list[Finding]:
+    """The råbalans must sum to zero (unless forced); reported either way."""
+    if not tb.total:
+        return []
+    sums = (
+        f"balance accounts sum to {amounts.format(tb.balance_sum)} and result accounts to "
+        f"{amounts.format(tb.result_sum)}, a difference of {amounts.format(tb.total)}"
+    )
+    if settings.force:
+        return [
+            finding(
+                "closing-forced",
+                f"The råbalans does not sum to zero ({sums}) but the closing was forced: "
+                "the figures rest on an inconsistent ledger. Correct it and close again.",
+            )
+        ]
+    return [
+        finding(
+            "closing-unbalanced",
+            f"The closing is refused: the råbalans does not sum to zero ({sums}). Find the "
+            "missing or unbalanced voucher or opening balance and export again, or force "
+            "the closing (ClosingSettings.force, bokslut close --force) to close anyway.",
+        )
+    ]
+
+
+def _appropriations_booked(acc: ClosingAccounts, movement: Decimal) -> Finding:
+    return finding(
+        "closing-appropriations-booked",
+        f"Appropriations are already booked in {acc.appropriations} (net "
+        f"{-movement}); the closing takes them as given and books only what "
+        "is still needed.",
+    )
+
+
+def _overavskrivning(
+    tb: TrialBalance,
+    year: FinancialYear,
+    tax_year: int,
+    rates: TaxYearRates,
+    settings: ClosingSettings,
+    assets: AssetInputs | None,
+) -> tuple[Overavskrivning | None, list[Finding]]:
+    if settings.overavskrivning != "max":
+        return None, []
+    if assets is None:
+        return None, [
             finding(
                 "closing-assets-missing",
                 "No inventarier inputs were given, so överavskrivningar are not computed. "
                 "Give AssetInputs (opening tax value, acquisitions, disposals) to book them.",
             )
-        )
-    over_change = over.change if over else ZERO
+        ]
+    return overavskrivning(tb, tax_year, rates, settings.accounts, assets, months_in(year))
 
-    adj = adjustments(tb, settings.adjustments)
-    comp = compute_tax(
-        result_before_appropriations=tb.result_before_appropriations,
-        booked_appropriations=booked_appropriations,
-        booked_allocation=booked_allocation,
-        pfond_reversal=plan.reversal_total,
-        overavskrivning=over_change,
-        adjustments=adj,
-        schablonintakt=plan.schablonintakt,
-        upprakning=plan.upprakning,
-        rates=rates,
-        settings=settings,
-    )
-    findings.extend(comp.findings)
-    alloc_account, second = allocation_account(plan.funds, tax_year, acc)
-    register = with_allocation(plan.funds, alloc_account, tax_year, second, comp.pfond_allocation)
 
+def _vouchers(
+    year: FinancialYear,
+    tax_year: int,
+    settings: ClosingSettings,
+    plan: PfondPlan,
+    over_change: Decimal,
+    over_accounts: tuple[str, str],
+    comp: TaxComputation,
+    tb: TrialBalance,
+) -> list[Voucher]:
+    """The closing vouchers before the year result: reversals, överavskrivning,
+    allocation, tax (§5.1 order)."""
+    acc, series, sign = settings.accounts, settings.series, settings.sign
+    assert year.end is not None
     day = year.end
-    label = year_label(fy_start(year), day)
-    over_accounts = _overavskrivning_accounts(tb, acc)
-    series, sign = settings.series, settings.sign
-    made: list[Voucher | None] = []
-    for f in plan.funds:
-        if f.reversal:
-            made.append(
-                transfer(
-                    series,
-                    day,
-                    f"Återföring av {_fund_name(f.year, f.second, f.account)}",
-                    f.account,
-                    acc.pfond_reversal,
-                    f.reversal,
-                    sign,
-                )
-            )
+    label = dates.year_label(fy_start(year), day)
+    made: list[Voucher | None] = [
+        transfer(
+            series,
+            day,
+            f"Återföring av {_fund_name(f.year, f.second, f.account)}",
+            f.account,
+            acc.pfond_reversal,
+            f.reversal,
+            sign,
+        )
+        for f in plan.funds
+        if f.reversal
+    ]
     made.append(
         transfer(
             series,
@@ -353,13 +429,14 @@ def close(
             sign,
         )
     )
+    second = next((f.second for f in plan.funds if f.account == plan.allocation_account), False)
     made.append(
         transfer(
             series,
             day,
-            f"Avsättning till {_fund_name(tax_year, second, alloc_account).lower()}",
+            f"Avsättning till {_fund_name(tax_year, second, plan.allocation_account).lower()}",
             acc.pfond_allocation,
-            alloc_account,
+            plan.allocation_account,
             comp.pfond_allocation,
             sign,
         )
@@ -372,56 +449,11 @@ def close(
             f"{tax_text} {label}",
             acc.tax_cost,
             acc.tax_liability,
-            comp.tax - tb.booked_tax,
+            comp.tax_to_book,
             sign,
         )
     )
-    vouchers = [v for v in made if v is not None]
-    arets = _year_result(tb, vouchers, acc)
-    result_voucher = transfer(
-        series, day, f"Årets resultat {label}", acc.result_transfer, acc.result_equity, arets, sign
-    )
-    if result_voucher is not None:
-        vouchers.append(result_voucher)
-    numbered = number(vouchers, model.vouchers)
-
-    return result(
-        closed=True,
-        year=year,
-        tax_year=tax_year,
-        rates=rates,
-        booked_appropriations=booked_appropriations,
-        booked_allocation=booked_allocation,
-        pfond_reversals=plan.reversals,
-        pfond_register=register,
-        funds_at_start=plan.funds_at_start,
-        schablon_rate=plan.schablon_rate,
-        schablon_months=plan.months,
-        schablonintakt=plan.schablonintakt,
-        upprakning=plan.upprakning,
-        overavskrivning=over_change,
-        overavskrivning_detail=over,
-        overavskrivning_accounts=over_accounts,
-        adjustments=adj,
-        non_deductible=comp.non_deductible,
-        non_taxable=comp.non_taxable,
-        surplus=comp.surplus,
-        previous_deficit=comp.previous_deficit,
-        pfond_base=comp.pfond_base,
-        pfond_max=comp.pfond_max,
-        pfond_allocation=comp.pfond_allocation,
-        pfond_allocation_account=alloc_account,
-        taxable_income_exact=comp.taxable_income_exact,
-        taxable_income=comp.taxable_income,
-        tax_rate=comp.rate,
-        tax=comp.tax,
-        booked_tax=tb.booked_tax,
-        arets_resultat=arets,
-        deficit_carried_forward=comp.deficit_carried_forward,
-        vouchers=numbered,
-        new_accounts=_new_accounts(model, numbered, register),
-        findings=tuple(findings),
-    )
+    return [v for v in made if v is not None]
 
 
 def _overavskrivning_accounts(tb: TrialBalance, acc: ClosingAccounts) -> tuple[str, str]:
@@ -503,7 +535,8 @@ def apply(model: SieFile, result: ClosingResult) -> SieFile:
 
 
 def _is_result_account(account: str, known_results: set[str]) -> bool:
-    return account in known_results or (account[:1].isdigit() and int(account[0]) >= 3)
+    """A result account of the trial balance, or (for accounts new to the ledger) of BAS."""
+    return account in known_results or bas.is_result(account)
 
 
 def _moved_balances(

@@ -20,6 +20,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "Vouchers outside financial year 0 left out of the balance",
     ),
     "closing-not-balanced": ("warning", "Balance and result accounts do not sum to zero"),
+    "closing-unbalanced": (
+        "error",
+        "The råbalans does not sum to zero; the closing is refused (force overrides)",
+    ),
+    "closing-forced": ("warning", "Closed on a råbalans that does not sum to zero, as forced"),
     "closing-ub-differs": ("warning", "IB + transactions differ from the file's #UB/#RES"),
     "closing-equity-result": ("warning", "The year-result equity account holds a balance already"),
     "closing-appropriations-booked": ("warning", "Appropriations already booked during the year"),
@@ -32,6 +37,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "closing-reversal-invalid": ("warning", "A requested voluntary reversal was capped or ignored"),
     "closing-pfond-capped": ("warning", "The requested allocation was capped at the maximum"),
     "closing-assets-missing": ("info", "No inventarier inputs; överavskrivningar not computed"),
+    "closing-reserve-exceeds-book": (
+        "warning",
+        "Accumulated överavskrivningar exceed the inventarier's book value",
+    ),
+    "closing-tax-value-below-floor": (
+        "warning",
+        "The inventarier's book value is below the lowest tax value allowed",
+    ),
+    "closing-adjustment-unmapped": (
+        "warning",
+        "An account named non-deductible/non-taxable has no tax adjustment",
+    ),
     "closing-rule20-skipped": ("info", "The 20-rule needs four years of acquisitions; skipped"),
     "closing-deficit": ("info", "The year gives a tax deficit (underskott) to carry forward"),
 }

@@ -14,8 +14,7 @@ from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
 
 import attrs
 
-CENT = Decimal("0.01")
-KRONA = Decimal("1")
+from sie.amounts import CENT
 
 
 @attrs.frozen(slots=True)
@@ -95,24 +94,42 @@ def for_year(year: int) -> TaxYearRates | None:
     return RATES.get(year)
 
 
-#: INK2S field per account for booked items that are not deductible ("4.3c", added back)
-#: or not taxable ("4.5c", deducted). The adjustment is the account's net movement, so
-#: a cost (debit) adds and an income (credit) deducts without any sign table.
+#: INK2S field per account for booked items that are not deductible (4.3b, 4.3c: added
+#: back) or not taxable (4.5b, 4.5c: deducted), following the BAS names (domain brief
+#: §2.2, §3.5). The adjustment is the account's net movement, so a cost (debit) adds and
+#: an income (credit) deducts without any sign table. Change it per closing with
+#: ``ClosingSettings.adjustments``.
 DEFAULT_ADJUSTMENTS: dict[str, str] = {
+    # 4.3b Bokförda nedskrivningar av finansiella tillgångar (andelar), not deductible.
+    "8070": "4.3b",  # Nedskrivningar av andelar i och fordringar hos koncernföretag
+    "8170": "4.3b",  # Nedskrivningar av andelar i och fordringar hos intresseföretag
+    "8270": "4.3b",  # Nedskrivningar av andelar i och fordringar hos övriga ägarintresseföretag
+    # 4.3c Andra bokförda kostnader som inte ska dras av.
+    "5982": "4.3c",  # Sponsring, ej avdragsgill
     "6072": "4.3c",  # Representation, ej avdragsgill
+    "6342": "4.3c",  # Lämnade skadestånd, ej avdragsgilla
+    "6392": "4.3c",  # Övriga riskkostnader, ej avdragsgilla
     "6982": "4.3c",  # Föreningsavgifter, ej avdragsgilla
     "6992": "4.3c",  # Övriga externa kostnader, ej avdragsgilla
+    "6993": "4.3c",  # Lämnade bidrag och gåvor
     "7622": "4.3c",  # Sjuk- och hälsovård, ej avdragsgill
     "7623": "4.3c",  # Sjukvårdsförsäkring, ej avdragsgill
     "7632": "4.3c",  # Personalrepresentation, ej avdragsgill
-    "8423": "4.3c",  # Räntekostnader för skatter och avgifter
-    "8314": "4.5c",  # Skattefria ränteintäkter
+    "8423": "4.3c",  # Räntekostnader för skatter och avgifter (skattekontot)
+    # 4.5b Utdelning på näringsbetingade andelar, not taxable.
+    "8012": "4.5b",  # Utdelning på andelar i dotterföretag
+    "8112": "4.5b",  # Utdelningar från intresseföretag
+    "8212": "4.5b",  # Utdelningar från övriga ägarintresseföretag
+    # 4.5c Andra bokförda intäkter som inte ska tas upp.
+    "8314": "4.5c",  # Skattefria ränteintäkter (skattekontot)
 }
 
 #: Plain-language titles of the INK2S fields the closing fills.
 INK2S_FIELDS: dict[str, str] = {
     "4.3a": "Skatt på årets resultat",
+    "4.3b": "Bokförda nedskrivningar av finansiella tillgångar",
     "4.3c": "Andra bokförda kostnader som inte ska dras av",
+    "4.5b": "Utdelning på näringsbetingade andelar",
     "4.5c": "Andra bokförda intäkter som inte ska tas upp",
     "4.6a": "Schablonintäkt på periodiseringsfonder",
     "4.6d": "Uppräknat belopp vid återföring av periodiseringsfond",
@@ -120,11 +137,6 @@ INK2S_FIELDS: dict[str, str] = {
     "4.15": "Överskott",
     "4.16": "Underskott",
 }
-
-
-def cents(value: Decimal) -> Decimal:
-    """Öre precision, dropping fractions of an öre (never rounding up an amount owed)."""
-    return value.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def floor_to(value: Decimal, step: Decimal) -> Decimal:
@@ -135,3 +147,15 @@ def floor_to(value: Decimal, step: Decimal) -> Decimal:
 def truncate_to(value: Decimal, step: Decimal) -> Decimal:
     """Round towards zero to a multiple of ``step``, kept to öre."""
     return ((value / step).to_integral_value(rounding=ROUND_DOWN) * step).quantize(CENT)
+
+
+__all__ = [
+    "DEFAULT_ADJUSTMENTS",
+    "INK2S_FIELDS",
+    "RATES",
+    "TaxYearRates",
+    "UpprakningRule",
+    "floor_to",
+    "for_year",
+    "truncate_to",
+]

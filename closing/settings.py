@@ -8,13 +8,14 @@ mapping of fund accounts to allocation years.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Literal
 
 import attrs
 
 from closing.rates import DEFAULT_ADJUSTMENTS, TaxYearRates
+from sie import bas
 
 
 @attrs.frozen(slots=True)
@@ -29,23 +30,27 @@ class AccountRange:
     last: str
 
     def __contains__(self, account: object) -> bool:
-        if not isinstance(account, str) or len(account) < 4 or not account.isdigit():
-            return False
-        return self.first <= account[:4] <= self.last
+        return isinstance(account, str) and account.isdigit() and bas.in_range(account, *self)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self.first, self.last))
 
     def __str__(self) -> str:
         return self.first if self.first == self.last else f"{self.first}–{self.last}"
 
 
 #: Default account ranges (BAS), referenced by :class:`ClosingAccounts`.
-OPERATING = AccountRange("3000", "8799")
-APPROPRIATIONS = AccountRange("8800", "8899")
-TAXES = AccountRange("8900", "8989")
-TRANSFER = AccountRange("8990", "8999")
+OPERATING = AccountRange(*bas.OPERATING)
+APPROPRIATIONS = AccountRange(*bas.APPROPRIATIONS)
+TAXES = AccountRange(*bas.TAXES)
+TRANSFER = AccountRange(*bas.TRANSFER)
 PFOND = AccountRange("2110", "2139")
 PFOND_FIRST = AccountRange("2120", "2129")
 PFOND_SECOND = AccountRange("2130", "2139")
-INVENTARIER = AccountRange("1220", "1229")
+#: Maskiner, inventarier, installationer, bilar, datorer: all inventarier under 18 kap. IL.
+INVENTARIER = AccountRange("1210", "1259")
+#: INK2R 2.4 "Maskiner, inventarier och övriga materiella anläggningstillgångar".
+INVENTARIER_SRU = "7215"
 CUSTOMERS = AccountRange("1510", "1519")
 SUPPLIERS = AccountRange("2440", "2449")
 OVERAVSKRIVNING_RESERVES = (AccountRange("2150", "2150"), AccountRange("2153", "2153"))
@@ -73,8 +78,10 @@ class ClosingAccounts:
     overavskrivning_reserve: str = "2153"
     #: Accounts holding accumulated överavskrivningar on inventarier.
     overavskrivning_reserves: tuple[AccountRange, ...] = OVERAVSKRIVNING_RESERVES
-    #: Inventarier incl. accumulated planned depreciation: the book value.
+    #: Inventarier incl. accumulated planned depreciation: the book value. Where the
+    #: file carries #SRU codes, the accounts coded ``inventarier_sru`` are used instead.
     inventarier: AccountRange = INVENTARIER
+    inventarier_sru: str = INVENTARIER_SRU
     tax_cost: str = "8910"
     #: Beräknad inkomstskatt (some tools credit 2510 directly).
     tax_liability: str = "2512"
@@ -88,20 +95,8 @@ class ClosingAccounts:
     invoice_dimension: int = 10
 
 
-@attrs.frozen(slots=True)
-class Reversal:
-    """A voluntary reversal: the fund of allocation ``year`` (``None`` = oldest
-    funds first), the whole fund when ``amount`` is ``None``."""
-
-    year: int | None
-    amount: Decimal | None = None
-
-
-def _reversals(value: Iterable[Reversal | int]) -> tuple[Reversal, ...]:
-    return tuple(v if isinstance(v, Reversal) else Reversal(int(v)) for v in value)
-
-
 PfondChoice = Literal["max", "none"] | Decimal
+ReverseChoice = Literal["all", "cover-loss"] | Decimal | None
 
 
 def _pfond(value: str | int | Decimal) -> PfondChoice:
@@ -116,6 +111,20 @@ def _pfond(value: str | int | Decimal) -> PfondChoice:
     return amount
 
 
+def _reverse_pfond(value: str | int | Decimal | None) -> ReverseChoice:
+    if value is None or value in ("all", "cover-loss"):
+        return value  # type: ignore[return-value]
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValueError(
+            f"reverse_pfond must be 'all', 'cover-loss' or an amount in kronor, not {value!r}"
+        )
+    return amount
+
+
 @attrs.frozen(slots=True)
 class ClosingSettings:
     """How to close: choices, limits and accounts. ``ClosingSettings()`` closes the
@@ -127,8 +136,13 @@ class ClosingSettings:
     series: str = "A"
     #: New periodiseringsfond: "max" (25 % of the base), "none", or an amount capped at the max.
     pfond: PfondChoice = attrs.field(default="max", converter=_pfond)
-    #: Voluntary reversals on top of the forced sixth-year ones; ints mean whole funds.
-    reversals: tuple[Reversal, ...] = attrs.field(default=(), converter=_reversals)
+    #: Voluntary periodiseringsfond reversal on top of the forced sixth-year one, taken
+    #: from the oldest fund first (30 kap. 7 § IL): an amount in kronor, "all" (every
+    #: fund), "cover-loss" (just enough to bring the taxable result to zero; no new
+    #: allocation that year) or ``None``.
+    reverse_pfond: ReverseChoice = attrs.field(default=None, converter=_reverse_pfond)
+    #: Close even when the råbalans does not sum to zero (reported as closing-forced).
+    force: bool = False
     #: "max" books överavskrivningar up to the lowest allowed tax value; "none" books none.
     overavskrivning: Literal["max", "none"] = "max"
     #: Unused deficit (underskott) from the previous year, INK2S 4.14a, as a positive amount.

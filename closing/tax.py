@@ -15,17 +15,21 @@ limit is a share of the surplus computed before it (domain brief §3, §4):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
 
 from closing.findings import Finding, finding
-from closing.rates import INK2S_FIELDS, KRONA, TaxYearRates, cents, floor_to, truncate_to
+from closing.rates import INK2S_FIELDS, TaxYearRates, floor_to, truncate_to
 from closing.settings import ClosingSettings, PfondChoice
 from closing.trial_balance import TrialBalance
+from sie.amounts import KRONA, ZERO, cents
 
-ZERO = Decimal("0.00")
+#: Account names that say the amount is not deductible or not taxable (BAS wording:
+#: "ej avdragsgill", "ej avdragsgilla", "ej skattepliktig", "icke avdragsgill" …).
+NAMED_NOT_DEDUCTIBLE = re.compile(r"\b(ej|icke|inte)\s+(avdragsgill|skattepliktig)", re.IGNORECASE)
 
 
 @attrs.frozen(slots=True)
@@ -52,6 +56,22 @@ def adjustments(tb: TrialBalance, mapping: Mapping[str, str]) -> tuple[Adjustmen
         if line is not None and line.ub:
             out.append(Adjustment(account, line.name, field, line.ub))
     return tuple(out)
+
+
+def unmapped_adjustments(tb: TrialBalance, mapping: Mapping[str, str]) -> list[Finding]:
+    """A warning for every result account that moved, whose name says it is not
+    deductible or not taxable, but that no adjustment covers."""
+    return [
+        finding(
+            "closing-adjustment-unmapped",
+            f"Account {x.account} {x.name!r} moved by {x.ub} and its name says it is not "
+            "deductible or not taxable, but no tax adjustment covers it, so it counts as "
+            "deductible/taxable. If the name is right, add it to ClosingSettings.adjustments "
+            '(e.g. "4.3c" to add back a cost, "4.5c" to deduct an income).',
+        )
+        for x in tb.lines
+        if x.is_result and x.ub and x.account not in mapping and NAMED_NOT_DEDUCTIBLE.search(x.name)
+    ]
 
 
 @attrs.frozen(slots=True)
@@ -81,7 +101,14 @@ class TaxComputation:
     rate: Decimal
     tax: Decimal
     deficit_carried_forward: Decimal
+    #: Income tax already booked before closing (8910); the closing books the rest.
+    booked_tax: Decimal = ZERO
     findings: tuple[Finding, ...] = ()
+
+    @property
+    def tax_to_book(self) -> Decimal:
+        """What the closing's tax voucher books: the tax less what is booked already."""
+        return self.tax - self.booked_tax
 
     @property
     def booked_result_before_allocation(self) -> Decimal:
@@ -112,6 +139,28 @@ class TaxComputation:
         return -self.adjustment_sum("4.5c")
 
 
+def surplus_before_allocation(
+    *,
+    result_before_appropriations: Decimal,
+    booked_appropriations: Decimal,
+    pfond_reversal: Decimal,
+    overavskrivning: Decimal,
+    adjustments: tuple[Adjustment, ...],
+    schablonintakt: Decimal,
+    upprakning: Decimal,
+) -> Decimal:
+    """The surplus of the business before the new allocation and a previous deficit."""
+    return (
+        result_before_appropriations
+        + booked_appropriations
+        + pfond_reversal
+        - overavskrivning
+        + sum((a.amount for a in adjustments), ZERO)
+        + schablonintakt
+        + upprakning
+    )
+
+
 def compute_tax(
     *,
     result_before_appropriations: Decimal,
@@ -124,17 +173,18 @@ def compute_tax(
     upprakning: Decimal,
     rates: TaxYearRates,
     settings: ClosingSettings,
+    booked_tax: Decimal = ZERO,
 ) -> TaxComputation:
     """Run the ladder and decide the new periodiseringsfond allocation."""
     findings: list[Finding] = []
-    surplus = (
-        result_before_appropriations
-        + booked_appropriations
-        + pfond_reversal
-        - overavskrivning
-        + sum((a.amount for a in adjustments), ZERO)
-        + schablonintakt
-        + upprakning
+    surplus = surplus_before_allocation(
+        result_before_appropriations=result_before_appropriations,
+        booked_appropriations=booked_appropriations,
+        pfond_reversal=pfond_reversal,
+        overavskrivning=overavskrivning,
+        adjustments=adjustments,
+        schablonintakt=schablonintakt,
+        upprakning=upprakning,
     )
     deficit = max(settings.previous_deficit, ZERO)
     base = surplus - deficit if settings.deficit_before_pfond else surplus
@@ -175,6 +225,7 @@ def compute_tax(
         rate=rates.income_tax_rate,
         tax=tax,
         deficit_carried_forward=carried,
+        booked_tax=booked_tax,
         findings=tuple(findings),
     )
 
@@ -204,3 +255,13 @@ def _allocation(choice: PfondChoice, room: Decimal, findings: list[Finding]) -> 
         )
         return room
     return wanted
+
+
+__all__ = [
+    "Adjustment",
+    "TaxComputation",
+    "adjustments",
+    "compute_tax",
+    "surplus_before_allocation",
+    "unmapped_adjustments",
+]

@@ -8,7 +8,7 @@ carries only balances) fall back to the file's ``#IB``/``#UB``/``#RES``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -16,34 +16,22 @@ import attrs
 
 from closing.findings import Finding, finding
 from closing.settings import AccountRange, ClosingAccounts
+from sie import bas, dates
+from sie.amounts import ZERO
 from sie.model import FinancialYear, SieFile
 
-ZERO = Decimal("0.00")
-
-#: BAS account classes (kontoklasser) as an accountant reads them.
+#: BAS account classes (kontoklasser) as an accountant reads them; 0 and 9 share
+#: the title for accounts outside BAS classes 1–8 (see :mod:`sie.bas`).
 CLASS_TITLES: dict[int, str] = {
-    0: "Övriga konton",
-    1: "Tillgångar",
-    2: "Eget kapital och skulder",
-    3: "Rörelsens inkomster/intäkter",
-    4: "Utgifter/kostnader för varor, material och vissa köpta tjänster",
-    5: "Övriga externa rörelseutgifter/kostnader",
-    6: "Övriga externa rörelseutgifter/kostnader",
-    7: "Utgifter/kostnader för personal, av- och nedskrivningar m.m.",
-    8: "Finansiella och andra inkomster/intäkter och utgifter/kostnader",
-    9: "Övriga konton",
+    0: bas.OTHER_TITLE,
+    **bas.CLASS_TITLES,
+    9: bas.OTHER_TITLE,
 }
 
 Source = Literal["transactions", "balances"]
 
-
-def account_class(account: str) -> int:
-    """BAS class 1–8 from the first digit; 0 for ids that do not start with one."""
-    return int(account[0]) if account[:1].isdigit() else 0
-
-
-def _sort_key(account: str) -> tuple[int, str]:
-    return (0, account) if account[:1].isdigit() else (1, account)
+#: Re-exported for callers of the trial balance; the rule lives in :mod:`sie.bas`.
+account_class = bas.account_class
 
 
 @attrs.frozen(slots=True)
@@ -101,6 +89,9 @@ class TrialBalance:
     #: Movement on the income-tax account (8910): a tax already booked.
     booked_tax: Decimal
     findings: tuple[Finding, ...] = ()
+    #: Whether the file writes #UB 0 / #RES 0 at all (then an account it omits means zero).
+    file_has_ub: bool = False
+    file_has_res: bool = False
 
     @property
     def total(self) -> Decimal:
@@ -124,6 +115,17 @@ class TrialBalance:
             for k, ls in sorted(by_class.items())
         )
 
+    def compared(self) -> tuple[TrialBalanceLine, ...]:
+        """The lines checked against the file's own #UB/#RES (none without transactions)."""
+        if self.source != "transactions":
+            return ()
+        return tuple(_compared(self.lines, has_ub=self.file_has_ub, has_res=self.file_has_res))
+
+    def differences(self) -> tuple[TrialBalanceLine, ...]:
+        """Accounts whose computed UB differs from the file's own #UB/#RES: the same rule
+        as the ``closing-ub-differs`` findings, for renderers and programs."""
+        return tuple(x for x in self.compared() if x.ub != (x.file_ub or ZERO))
+
     def line(self, account: str) -> TrialBalanceLine | None:
         return next((x for x in self.lines if x.account == account), None)
 
@@ -146,14 +148,10 @@ class TrialBalance:
 
     def to_json(self) -> dict[str, Any]:
         """The råbalans as JSON-ready values, amounts as strings."""
-        year = self.year
         return {
             "company": self.company,
             "orgnr": self.orgnr,
-            "year": {
-                "start": year.start.isoformat() if year and year.start else None,
-                "end": year.end.isoformat() if year and year.end else None,
-            },
+            "year": dates.span_json(self.year),
             "source": self.source,
             "accounts": [
                 {
@@ -207,7 +205,7 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
             finding(
                 "closing-outside-year",
                 f"{outside} voucher(s) are dated outside financial year 0 "
-                f"({year.start} – {year.end}) and are left out of the trial balance; "  # type: ignore[union-attr]
+                f"({dates.span_text(year)}) and are left out of the trial balance; "
                 "export the file for one financial year, or move them to the right year.",
             )
         )
@@ -227,9 +225,16 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
         used.update(table)
 
     lines: list[TrialBalanceLine] = []
-    for number in sorted(used, key=_sort_key):
+    for number in sorted(used, key=bas.sort_key):
         acc = names.get(number)
-        is_result = _is_result(number, acc.type if acc else "", res0, ub0)
+        is_result = (
+            bas.kind_from_records(
+                number,
+                acc.type if acc else "",
+                has_balance_record=number in ib0 or number in (ub0 or {}) or number in ub_prev,
+            )
+            == "result"
+        )
         prev = (res_prev if is_result else ub_prev).get(number)
         file_ub = (res0 if is_result else ub0) or {}
         file_value = file_ub.get(number)
@@ -238,8 +243,11 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
             movement = movements.get(number, ZERO)
         elif is_result:
             movement = file_value if file_value is not None else ZERO
+        elif file_value is not None or ub0 is not None:
+            # SIE 1–3 carry no transactions: an account the file gives no #UB 0 has UB 0.
+            movement = (file_value or ZERO) - ib
         else:
-            movement = (file_value - ib) if file_value is not None else ZERO
+            movement = ZERO
         ub = movement if is_result else ib + movement
         if not any((ib, movement, ub, prev or ZERO, file_value or ZERO)):
             continue
@@ -317,23 +325,9 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
         booked_year_result=booked_result,
         booked_tax=booked_tax,
         findings=tuple(findings),
+        file_has_ub=ub0 is not None,
+        file_has_res=res0 is not None,
     )
-
-
-def _is_result(
-    number: str,
-    ktyp: str,
-    res0: dict[str, Decimal] | None,
-    ub0: dict[str, Decimal] | None,
-) -> bool:
-    """Result (P&L) or balance account: the declared #KTYP first, then the BAS class."""
-    if ktyp in ("K", "I"):
-        return True
-    if ktyp in ("T", "S"):
-        return False
-    if res0 and number in res0 and not (ub0 and number in ub0):
-        return True
-    return account_class(number) >= 3
 
 
 def _compare_with_file(
@@ -345,9 +339,7 @@ def _compare_with_file(
     omits an account.
     """
     out: list[Finding] = []
-    for x in lines:
-        if (x.is_result and not has_res) or (not x.is_result and not has_ub):
-            continue
+    for x in _compared(lines, has_ub=has_ub, has_res=has_res):
         given = x.file_ub if x.file_ub is not None else ZERO
         if x.ub != given:
             label = "#RES" if x.is_result else "#UB"
@@ -361,3 +353,12 @@ def _compare_with_file(
                 )
             )
     return out
+
+
+def _compared(
+    lines: Iterable[TrialBalanceLine], *, has_ub: bool, has_res: bool
+) -> Iterator[TrialBalanceLine]:
+    """The lines the file gives a figure for: where it writes #UB (#RES) at all."""
+    for x in lines:
+        if has_res if x.is_result else has_ub:
+            yield x

@@ -11,15 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from closing.rates import cents
+from sie.amounts import ZERO, cents
 from sie.model import Row, Voucher
-
-ZERO = Decimal("0.00")
-
-
-def year_label(start: dt.date, end: dt.date) -> str:
-    """``2025`` for a calendar-year-bound year, ``2024/2025`` for a broken one."""
-    return str(end.year) if start.year == end.year else f"{start.year}/{end.year}"
 
 
 def make_voucher(
@@ -80,3 +73,6 @@ def number(vouchers: Iterable[Voucher], existing: Iterable[Voucher]) -> tuple[Vo
         )
         next_no[v.series] += 1
     return tuple(out)
+
+
+__all__ = ["highest_number", "make_voucher", "number", "transfer"]

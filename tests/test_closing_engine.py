@@ -16,7 +16,6 @@ from closing import (
     RATES,
     AssetInputs,
     ClosingSettings,
-    Reversal,
     apply,
     close,
     trial_balance,
@@ -78,7 +77,7 @@ def test_year_without_rates_is_refused_or_simulated() -> None:
     own = attrs.evolve(RATES[2026], year=2031, income_tax_rate=Decimal("0.25"))
     given = close(model, ClosingSettings(rates=own, pfond="none"))
     assert given.closed and "closing-rates-substituted" not in codes(given)
-    assert given.tax == dec(25_000)
+    assert given.tax.tax == dec(25_000)
 
 
 # --- amounts already booked -------------------------------------------------------------
@@ -96,7 +95,7 @@ def test_tax_already_booked_books_only_the_difference() -> None:
     model = attrs.evolve(base, vouchers=(*base.vouchers, extra))
     result = close(model)
     assert "closing-tax-booked" in codes(result)
-    assert (result.tax, result.booked_tax, result.arets_resultat) == (
+    assert (result.tax.tax, result.tax.booked_tax, result.arets_resultat) == (
         dec(124_527),
         dec(100_000),
         dec(473_973),
@@ -118,11 +117,11 @@ def test_appropriations_booked_during_the_year_are_taken_as_given() -> None:
     )
     result = close(model)
     assert "closing-appropriations-booked" in codes(result)
-    assert result.pfond_reversals == ()
-    assert result.booked_appropriations == dec(60_000)
-    assert result.upprakning == dec(2_400)  # 4 % on the 2019 fund
-    assert result.schablonintakt == dec(1_176)  # 60 000 × 1.96 %
-    assert result.pfond_base == dec(263_576)
+    assert result.pfond.reversals == ()
+    assert result.tax.booked_appropriations == dec(60_000)
+    assert result.pfond.upprakning == dec(2_400)  # 4 % on the 2019 fund
+    assert result.pfond.schablonintakt == dec(1_176)  # 60 000 × 1.96 %
+    assert result.tax.pfond_base == dec(263_576)
 
 
 # --- periodiseringsfonder ---------------------------------------------------------------
@@ -130,22 +129,22 @@ def test_appropriations_booked_during_the_year_are_taken_as_given() -> None:
 
 def test_2018_fund_reversed_in_2024_with_six_percent() -> None:
     result = close(profit(2024, ib={"2128": -50_000}), ClosingSettings(pfond="none"))
-    [rev] = result.pfond_reversals
+    [rev] = result.pfond.reversals
     assert (rev.account, rev.year, rev.forced, rev.upprakning_factor) == (
         "2128",
         2018,
         True,
         Decimal("1.06"),
     )
-    assert result.upprakning == dec(3_000)
-    assert result.schablonintakt == dec(1_310)  # 50 000 × 2.62 %
+    assert result.pfond.upprakning == dec(3_000)
+    assert result.pfond.schablonintakt == dec(1_310)  # 50 000 × 2.62 %
 
 
 def test_broken_year_maps_funds_and_uppräkning_by_start_date() -> None:
     """Year 2024-07-01 – 2025-06-30: fund 2019 began 2018-07-01, so 6 %."""
     model = profit(2025, ib={"2129": -10_000}, start_month=7)
     result = close(model, ClosingSettings(pfond="none"))
-    [rev] = result.pfond_reversals
+    [rev] = result.pfond.reversals
     assert rev.year == 2019 and rev.upprakning_factor == Decimal("1.06")
     assert result.vouchers[0].date == dt.date(2025, 6, 30)
     assert result.vouchers[-1].text == "Årets resultat 2024/2025"
@@ -159,21 +158,21 @@ def test_short_year_prorates_the_schablonintakt() -> None:
         vouchers=tuple(attrs.evolve(v, date=dt.date(2025, 9, 1)) for v in model.vouchers),
     )
     result = close(model)
-    assert result.schablonintakt == dec(980)  # 100 000 × 1.96 % × 6/12
+    assert result.pfond.schablonintakt == dec(980)  # 100 000 × 1.96 % × 6/12
 
 
 def test_schablon_rate_floor() -> None:
     low = attrs.evolve(RATES[2025], schablon_rate=Decimal("0.001"))
     result = close(profit(2025, ib={"2124": -100_000}), ClosingSettings(rates=low))
-    assert result.schablon_rate == Decimal("0.005")
-    assert result.schablonintakt == dec(500)
+    assert result.pfond.schablon_rate == Decimal("0.005")
+    assert result.pfond.schablonintakt == dec(500)
 
 
 def test_second_fund_in_the_same_calendar_year() -> None:
     """A fund on 2126 at the start of 2026 came from an earlier year ending in
     2026, so this year's allocation goes to 2136 ("nr 2")."""
     result = close(profit(2026, ib={"2126": -10_000}), ClosingSettings(pfond=Decimal(5_000)))
-    assert result.pfond_allocation_account == "2136"
+    assert result.pfond.allocation_account == "2136"
     [alloc] = [v for v in result.vouchers if v.text.startswith("Avsättning")]
     assert alloc.text == "Avsättning till periodiseringsfond 2026 – nr 2"
     assert rows_of(alloc) == [("8811", dec(5_000)), ("2136", dec(-5_000))]
@@ -186,47 +185,50 @@ def test_unknown_year_needs_an_override() -> None:
     model = profit(2025, ib={"2110": -30_000})
     plain = close(model)
     assert "closing-pfond-unknown-year" in codes(plain)
-    assert plain.pfond_reversals == ()
-    assert plain.funds_at_start == dec(30_000)  # still a fund for the schablonintäkt
+    assert plain.pfond.reversals == ()
+    assert plain.pfond.funds_at_start == dec(30_000)  # still a fund for the schablonintäkt
     told = close(model, ClosingSettings(pfond_years={"2110": 2019}))
-    [rev] = told.pfond_reversals
+    [rev] = told.pfond.reversals
     assert (rev.account, rev.year, rev.amount) == ("2110", 2019, dec(30_000))
     assert told.vouchers[0].text == "Återföring av periodiseringsfond 2019"
 
 
 def test_overdue_fund_is_reversed_with_a_warning() -> None:
     result = close(profit(2025, ib={"2128": -20_000}))  # 2018: due in 2024
-    [rev] = result.pfond_reversals
+    [rev] = result.pfond.reversals
     assert rev.year == 2018 and rev.forced
     assert "closing-pfond-overdue" in codes(result)
 
 
 def test_voluntary_reversals_oldest_first_and_capped() -> None:
     model = profit(2025, ib={"2121": -10_000, "2123": -20_000})
-    result = close(model, ClosingSettings(reversals=(Reversal(None, Decimal(15_000)),)))
-    assert [(r.year, r.amount) for r in result.pfond_reversals] == [
+    result = close(model, ClosingSettings(reverse_pfond=Decimal(15_000)))
+    assert [(r.year, r.amount) for r in result.pfond.reversals] == [
         (2021, dec(10_000)),
         (2023, dec(5_000)),
     ]
-    capped = close(model, ClosingSettings(reversals=(Reversal(2023, Decimal(99_000)), 2024)))
-    assert [(r.year, r.amount) for r in capped.pfond_reversals] == [(2023, dec(20_000))]
-    assert [f.code for f in capped.findings].count("closing-reversal-invalid") == 2
+    capped = close(model, ClosingSettings(reverse_pfond=Decimal(99_000)))
+    assert [(r.year, r.amount) for r in capped.pfond.reversals] == [
+        (2021, dec(10_000)),
+        (2023, dec(20_000)),
+    ]
+    assert [f.code for f in capped.findings].count("closing-reversal-invalid") == 1
 
 
 def test_requested_allocation_is_capped_at_the_maximum() -> None:
     result = close(profit(2025), ClosingSettings(pfond=Decimal(90_000)))
-    assert result.pfond_max == dec(25_000)
-    assert result.pfond_allocation == dec(25_000)
+    assert result.tax.pfond_max == dec(25_000)
+    assert result.tax.pfond_allocation == dec(25_000)
     assert "closing-pfond-capped" in codes(result)
     smaller = close(profit(2025), ClosingSettings(pfond="10000"))
-    assert smaller.pfond_allocation == dec(10_000)
-    assert smaller.taxable_income == dec(90_000)
+    assert smaller.tax.pfond_allocation == dec(10_000)
+    assert smaller.tax.taxable_income == dec(90_000)
 
 
 def test_tax_in_ore_when_chosen() -> None:
     model = profit(2025, 5_099)
-    assert close(model, ClosingSettings(pfond="none")).tax == dec(1_048)
-    assert close(model, ClosingSettings(pfond="none", tax_rounding="ore")).tax == Decimal("1048.54")
+    assert close(model, ClosingSettings(pfond="none")).tax.tax == dec(1_048)
+    assert close(model, ClosingSettings(pfond="none", tax_rounding="ore")).tax.tax == Decimal("1048.54")
 
 
 # --- överavskrivningar ------------------------------------------------------------------
@@ -237,16 +239,16 @@ def test_twenty_rule_wins_when_the_history_is_given() -> None:
     model = profit(2025, ib={"1220": 100_000})
     history = {2025: Decimal(0), 2024: Decimal(0), 2023: Decimal(0), 2022: Decimal(0)}
     result = close(model, assets=AssetInputs(acquisitions=history))
-    over = result.overavskrivning_detail
+    over = result.overavskrivning
     assert over is not None
     assert (over.main_rule_value, over.complementary_rule_value, over.rule) == (
         dec(70_000),
         dec(0),
         "20",
     )
-    assert result.overavskrivning == dec(100_000)
+    assert result.tax.overavskrivning == dec(100_000)
     only_30 = close(model, assets=AssetInputs())
-    assert only_30.overavskrivning == dec(30_000)
+    assert only_30.tax.overavskrivning == dec(30_000)
     assert "closing-rule20-skipped" in codes(only_30)
 
 
@@ -256,7 +258,7 @@ def test_reserve_above_the_allowed_maximum_is_dissolved() -> None:
     so 44 000 is dissolved (D 2153 / K 8853)."""
     model = profit(2025, ib={"1220": 100_000, "2153": -60_000})
     result = close(model, assets=AssetInputs(opening_tax_value=Decimal(120_000)))
-    assert result.overavskrivning == dec(-44_000)
+    assert result.tax.overavskrivning == dec(-44_000)
     [v] = [v for v in result.vouchers if "överavskrivningar" in v.text]
     assert rows_of(v) == [("2153", dec(44_000)), ("8853", dec(-44_000))]
 
@@ -342,9 +344,9 @@ def test_corpus_closes_or_refuses_with_a_reason(path) -> None:  # type: ignore[n
 
 def test_settings_reject_a_bad_allocation_choice() -> None:
     assert ClosingSettings(pfond="1500.50").pfond == Decimal("1500.50")
-    assert ClosingSettings(reversals=(2021, Reversal(2022, Decimal(5)))).reversals == (
-        Reversal(2021),
-        Reversal(2022, Decimal(5)),
-    )
+    assert ClosingSettings(reverse_pfond="5").reverse_pfond == Decimal(5)
+    assert ClosingSettings(reverse_pfond="cover-loss").reverse_pfond == "cover-loss"
+    with pytest.raises(ValueError, match="reverse_pfond must be"):
+        ClosingSettings(reverse_pfond="2024:5000")
     with pytest.raises(ValueError, match="pfond must be"):
         ClosingSettings(pfond="maximum")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from closing import AssetInputs, ClosingSettings, Reversal, apply, close, trial_balance
+from closing import AssetInputs, ClosingSettings, apply, close, trial_balance
 from closing.settings import AccountRange
 from tests.closing_support import dec, ledger, rows_of
 
@@ -41,14 +41,14 @@ def test_example_1_full_allocation() -> None:
     result = close(example_1())
     assert result.closed
     assert result.result_before_appropriations == d(800_000)
-    assert result.non_deductible == d(6_300)
-    assert result.non_taxable == d(300)
-    assert result.schablonintakt == 0
-    assert result.pfond_base == d(806_000)
-    assert result.pfond_allocation == d(201_500)
-    assert result.pfond_allocation_account == "2126"
-    assert result.taxable_income == d(604_500)
-    assert result.tax == d(124_527)
+    assert result.tax.non_deductible == d(6_300)
+    assert result.tax.non_taxable == d(300)
+    assert result.pfond.schablonintakt == 0
+    assert result.tax.pfond_base == d(806_000)
+    assert result.tax.pfond_allocation == d(201_500)
+    assert result.pfond.allocation_account == "2126"
+    assert result.tax.taxable_income == d(604_500)
+    assert result.tax.tax == d(124_527)
     assert result.arets_resultat == d(473_973)
     assert all(v.date == dt.date(2026, 12, 31) for v in result.vouchers)
     assert voucher_rows(result) == [
@@ -57,8 +57,9 @@ def test_example_1_full_allocation() -> None:
         ("Årets resultat 2026", [("8999", d(473_973)), ("2099", d(-473_973))]),
     ]
     # INK2S 4.15 = 4.1 + 4.3a + 4.3c − 4.5c, as the brief checks it.
-    assert result.arets_resultat + result.tax + result.non_deductible - result.non_taxable == d(
-        604_500
+    assert (
+        result.arets_resultat + result.tax.tax + result.tax.non_deductible - result.tax.non_taxable
+        == d(604_500)
     )
 
 
@@ -91,30 +92,30 @@ def test_example_2_reversal_upprakning_overavskrivning() -> None:
     result = close(model, assets=AssetInputs(acquisitions={2025: Decimal(100_000)}))
     assert result.closed
     assert result.result_before_appropriations == d(350_000)
-    [reversal] = result.pfond_reversals
+    [reversal] = result.pfond.reversals
     assert (reversal.account, reversal.year, reversal.amount, reversal.forced) == (
         "2129",
         2019,
         d(60_000),
         True,
     )
-    assert result.upprakning == d(2_400)
-    over = result.overavskrivning_detail
+    assert result.pfond.upprakning == d(2_400)
+    over = result.overavskrivning
     assert over is not None
     assert over.opening_tax_value == d(250_000)
     assert over.main_rule_value == d(245_000)
     assert over.max_tax_depreciation == d(105_000)
-    assert result.overavskrivning == d(25_000)
-    assert result.booked_result_before_allocation == d(385_000)
-    assert result.non_deductible == d(12_880)
-    assert result.non_taxable == d(200)
-    assert result.funds_at_start == d(200_000)
-    assert result.schablonintakt == d(3_920)
-    assert result.pfond_base == d(404_000)
-    assert result.pfond_allocation == d(101_000)
-    assert result.pfond_allocation_account == "2125"
-    assert result.taxable_income == d(303_000)
-    assert result.tax == d(62_418)
+    assert result.tax.overavskrivning == d(25_000)
+    assert result.tax.booked_result_before_allocation == d(385_000)
+    assert result.tax.non_deductible == d(12_880)
+    assert result.tax.non_taxable == d(200)
+    assert result.pfond.funds_at_start == d(200_000)
+    assert result.pfond.schablonintakt == d(3_920)
+    assert result.tax.pfond_base == d(404_000)
+    assert result.tax.pfond_allocation == d(101_000)
+    assert result.pfond.allocation_account == "2125"
+    assert result.tax.taxable_income == d(303_000)
+    assert result.tax.tax == d(62_418)
     assert result.arets_resultat == d(221_582)
     assert voucher_rows(result) == [
         ("Återföring av periodiseringsfond 2019", [("2129", d(60_000)), ("8819", d(-60_000))]),
@@ -127,7 +128,7 @@ def test_example_2_reversal_upprakning_overavskrivning() -> None:
         ("Årets resultat 2025", [("8999", d(221_582)), ("2099", d(-221_582))]),
     ]
     # Closing balances: funds 241 000, 2153 75 000, tax value 245 000.
-    register = {f.account: f.closing for f in result.pfond_register}
+    register = {f.account: f.closing for f in result.pfond.funds}
     assert register == {"2122": d(100_000), "2124": d(40_000), "2125": d(101_000), "2129": 0}
     assert over.reserve_after == d(75_000)
     assert over.tax_value == d(245_000)
@@ -139,7 +140,7 @@ def test_example_2_reversal_upprakning_overavskrivning() -> None:
 def test_example_2_explicit_opening_tax_value_gives_the_same() -> None:
     assets = AssetInputs(opening_tax_value=Decimal(250_000), acquisitions={2025: Decimal(100_000)})
     result = close(example_2(), assets=assets)
-    assert (result.overavskrivning, result.tax, result.arets_resultat) == (
+    assert (result.tax.overavskrivning, result.tax.tax, result.arets_resultat) == (
         d(25_000),
         d(62_418),
         d(221_582),
@@ -160,26 +161,26 @@ def example_3():  # type: ignore[no-untyped-def]
 
 
 def test_example_3_voluntary_reversal_and_rounding() -> None:
-    settings = ClosingSettings(pfond="none", reversals=(Reversal(2023, Decimal(50_000)),))
+    settings = ClosingSettings(pfond="none", reverse_pfond=Decimal(50_000))
     result = close(example_3(), settings)
     assert result.closed
     assert result.result_before_appropriations == d(-50_000)
-    [reversal] = result.pfond_reversals
+    [reversal] = result.pfond.reversals
     assert (reversal.account, reversal.amount, reversal.forced) == ("2123", d(50_000), False)
-    assert result.schablonintakt == d(2_096)
-    assert result.pfond_base == d(5_096)
-    assert result.pfond_max == d(1_274)
-    assert result.pfond_allocation == 0
-    assert result.taxable_income_exact == d(5_096)
-    assert result.taxable_income == d(5_090)
-    assert result.tax == d(1_048)
+    assert result.pfond.schablonintakt == d(2_096)
+    assert result.tax.pfond_base == d(5_096)
+    assert result.tax.pfond_max == d(1_274)
+    assert result.tax.pfond_allocation == 0
+    assert result.tax.taxable_income_exact == d(5_096)
+    assert result.tax.taxable_income == d(5_090)
+    assert result.tax.tax == d(1_048)
     assert result.arets_resultat == d(-1_048)
     assert voucher_rows(result) == [
         ("Återföring av periodiseringsfond 2023", [("2123", d(50_000)), ("8819", d(-50_000))]),
         ("Beräknad inkomstskatt 2024", [("8910", d(1_048)), ("2512", d(-1_048))]),
         ("Årets resultat 2024", [("2099", d(1_048)), ("8999", d(-1_048))]),
     ]
-    assert {f.account: f.closing for f in result.pfond_register} == {"2123": d(30_000)}
+    assert {f.account: f.closing for f in result.pfond.funds} == {"2123": d(30_000)}
 
 
 def test_example_4_plain_loss() -> None:
@@ -194,11 +195,11 @@ def test_example_4_plain_loss() -> None:
     result = close(model)
     assert result.closed
     assert result.result_before_appropriations == d(-120_000)
-    assert result.tax == 0
-    assert result.taxable_income == 0
-    assert result.pfond_allocation == 0
+    assert result.tax.tax == 0
+    assert result.tax.taxable_income == 0
+    assert result.tax.pfond_allocation == 0
     assert result.arets_resultat == d(-120_000)
-    assert result.deficit_carried_forward == d(120_000)
+    assert result.tax.deficit_carried_forward == d(120_000)
     assert voucher_rows(result) == [
         ("Årets resultat 2025", [("2099", d(120_000)), ("8999", d(-120_000))]),
     ]
@@ -214,14 +215,14 @@ def test_example_4_deficit_is_deducted_next_year() -> None:
         entries=[("Försäljning", [("1930", 150_000), ("3001", -150_000)])],
     )
     result = close(model, ClosingSettings(previous_deficit=Decimal(120_000)))
-    assert result.pfond_base == d(30_000)
-    assert result.pfond_allocation == d(7_500)
-    assert result.taxable_income == d(22_500)
-    assert result.tax == d(4_635)
+    assert result.tax.pfond_base == d(30_000)
+    assert result.tax.pfond_allocation == d(7_500)
+    assert result.tax.taxable_income == d(22_500)
+    assert result.tax.tax == d(4_635)
     before = close(
         model, ClosingSettings(previous_deficit=Decimal(120_000), deficit_before_pfond=False)
     )
-    assert before.pfond_base == d(150_000)
-    assert before.pfond_allocation == d(30_000)
-    assert before.taxable_income == 0
-    assert before.deficit_carried_forward == 0
+    assert before.tax.pfond_base == d(150_000)
+    assert before.tax.pfond_allocation == d(30_000)
+    assert before.tax.taxable_income == 0
+    assert before.tax.deficit_carried_forward == 0
