@@ -284,7 +284,9 @@ def error_from_response(response: httpx.Response, *, after_refresh: bool = False
         is_html = "<html" in text[:500].lower() or "text/html" in response.headers.get(
             "content-type", ""
         )
-        if is_html and body is None:
+        if not text.strip():
+            message = response.reason_phrase or f"HTTP {status} with an empty body"
+        elif is_html and body is None:
             message = f"an HTML page instead of an API answer ({_clip(text, 120)})"
         else:
             message = _clip(text) or response.reason_phrase or "no message"
