@@ -51,6 +51,19 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "closing-rule20-skipped": ("info", "The 20-rule needs four years of acquisitions; skipped"),
     "closing-deficit": ("info", "The year gives a tax deficit (underskott) to carry forward"),
+    # The tax return (closing/taxreturn/).
+    "closing-taxreturn-not-closed": ("warning", "The closing was refused: no tax return"),
+    "closing-sru-unmapped": ("warning", "An account maps to no INK2R field: missing from it"),
+    "closing-sru-code-unknown": ("warning", "An account's #SRU code is no INK2R field of the year"),
+    "closing-sru-negative": ("warning", "A return field has a sign its row does not take"),
+    "closing-ink2r-unbalanced": ("warning", "INK2R assets differ from equity and liabilities"),
+    "closing-ink2r-result": ("warning", "INK2R årets resultat differs from the closing's"),
+    "closing-ink2s-differs": ("warning", "INK2S 4.15/4.16 differ from the closing's tax base"),
+    "closing-sru-ore": ("info", "Whole-krona fields differ from exact sums by the öre dropped"),
+    "closing-sru-year": ("warning", "No SRU tables for the tax year; another year's are used"),
+    "closing-sru-identity": ("warning", "No usable organisation number: no SRU files"),
+    "closing-sru-address": ("warning", "No postnummer/postort for INFO.SRU in #ADRESS"),
+    "closing-sru-text": ("info", "Characters ISO-8859-1 cannot hold were replaced in SRU text"),
 }
 
 register(CODES)
