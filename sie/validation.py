@@ -27,25 +27,17 @@ from typing import Any, BinaryIO, Protocol, TypeVar
 
 import attrs
 
-from sie import amounts
+from sie import amounts, bas
 from sie import orgnr as orgnr_mod
 from sie.findings import Finding, finding, has_errors
 from sie.model import ZERO, FinancialYear, ObjectRef, Row, SieFile, Voucher
-from sie.reader import NotSie, read
+from sie.reader import MEGABYTE, NotSie, read, too_large
 from sie.types import RECORD_RULES, TYPE_COLUMNS
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
 
-#: Bytes per megabyte for the size limit.
-MEGABYTE = 1024 * 1024
-
-#: Account number ranges (first four digits) by kind of account, BAS.
-ACCOUNT_RANGES: Mapping[str, range] = {
-    "balance": range(1000, 3000),
-    "result": range(3000, 9000),
-}
 
 #: Reader codes after which there is no model to validate.
 REFUSING_CODES = frozenset({"not-sie", "too-large", "file-unreadable"})
@@ -77,17 +69,13 @@ class ImportSettings:
 
 
 def format_amount(value: Decimal) -> str:
-    """Swedish grouping with a space and two decimals: ``-12 771.00``."""
-    return f"{value.quantize(Decimal('0.01')):,.2f}".replace(",", " ")
+    """Amounts in messages: :func:`sie.amounts.format` with a decimal point, ``-12 771.00``."""
+    return amounts.format(value, decimal_mark=".")
 
 
 def account_kind(account: str) -> str | None:
-    """``"balance"``, ``"result"`` or ``None`` (non-numeric, class 0/9, too short)."""
-    head = account[:4]
-    if len(head) < 4 or not head.isdigit() or not head.isascii():
-        return None
-    value = int(head)
-    return next((kind for kind, span in ACCOUNT_RANGES.items() if value in span), None)
+    """``"balance"``, ``"result"`` or ``None`` (class 9/0, non-numeric): :func:`sie.bas.kind`."""
+    return bas.kind(account)
 
 
 def _shown(value: str) -> str:
@@ -128,17 +116,13 @@ def check_size(source: Source, settings: ImportSettings | None = None) -> Findin
         except (AttributeError, OSError, ValueError):
             return None
         name = str(getattr(source, "name", ""))
-    limit = settings.max_size_mb * MEGABYTE
-    if size <= limit:
-        return None
-    return finding(
-        "too-large",
-        f"the file is {size / MEGABYTE:.1f} MB, over the import limit of "
-        f"{settings.max_size_mb:g} MB; export a shorter period or raise the limit "
-        "(--max-size-mb)",
-        0,
-        name,
-    )
+    limit = _limit(settings)
+    return None if size <= limit else too_large(limit, name, size)
+
+
+def _limit(settings: ImportSettings) -> int:
+    """The size limit in bytes."""
+    return int(settings.max_size_mb * MEGABYTE)
 
 
 # --------------------------------------------------------------------------- import rules
@@ -965,14 +949,19 @@ def load(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> ValidationResult:
-    """Size check → :func:`sie.read` → :func:`validate`. Never raises for bad input."""
+    """Size check → :func:`sie.read` → :func:`validate`. Never raises for bad input.
+
+    The size is checked twice: against ``os.stat`` before reading (a large file is not
+    even opened), and while reading, which stops after the limit + 1 bytes whatever the
+    source (a pipe, a FIFO and ``/dev/zero`` have no size to stat).
+    """
     settings = settings or ImportSettings()
     file = name or (os.fspath(source) if isinstance(source, str | os.PathLike) else "")
-    too_large = check_size(source, settings)
-    if too_large is not None:
-        return ValidationResult(None, (attrs.evolve(too_large, file=file),), file=file)
+    refused = check_size(source, settings)
+    if refused is not None:
+        return ValidationResult(None, (attrs.evolve(refused, file=file),), file=file)
     try:
-        result = read(source, name=name, progress=progress)
+        result = read(source, name=name, progress=progress, max_bytes=_limit(settings))
     except NotSie as exc:
         return ValidationResult(None, (exc.finding,), file=exc.finding.file or file)
     except OSError as exc:
@@ -993,7 +982,6 @@ def load(
 
 
 __all__ = [
-    "ACCOUNT_RANGES",
     "RECORD_RULES",
     "Counts",
     "ImportSettings",
