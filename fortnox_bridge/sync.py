@@ -1,0 +1,331 @@
+"""Posting a closing's vouchers to Fortnox: pre-flight, then idempotent posting.
+
+:func:`push` reads what Fortnox knows about the year (company, financial
+year, series, chart, locked period), checks every voucher against it
+(:mod:`fortnox_bridge.preflight`) and posts nothing when anything is wrong. It
+then lists the series' vouchers on the closing date ONCE, skips every voucher
+whose marker is already there (:mod:`fortnox_bridge.markers`), and posts the
+rest one by one. A POST that may have committed (timeout, 5xx, dropped
+connection) is never sent again blindly: the series is listed again and the
+marker decides. The result says which numbers Fortnox assigned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from fortnox_bridge import reads
+from fortnox_bridge.errors import FortnoxError, MayHaveCommitted, NoFinancialYear, RequestError
+from fortnox_bridge.mapping import (
+    VoucherValue,
+    dumps,
+    from_fortnox,
+    to_fortnox,
+    unmapped_objects,
+    voucher_value,
+)
+from fortnox_bridge.markers import Closing, Marked, fingerprint_of, mark, marker_of
+from fortnox_bridge.preflight import Books, Problem, check, has_errors
+from sie import orgnr as orgnr_mod
+from sie.model import Voucher
+
+#: The series closing vouchers go to unless configured otherwise: Fortnox's own
+#: closing tool posts to series I, a manual series exempt from the period lock.
+DEFAULT_SERIES = "I"
+#: How many times one voucher is looked for and posted again after a POST that
+#: may have committed but was not found on the next listing.
+MAX_ATTEMPTS = 4
+
+Status = Literal["posted", "existing"]
+Progress = Callable[[str], None]
+
+
+@attrs.frozen(slots=True)
+class PostedVoucher:
+    """A closing voucher as it stands in Fortnox after the push."""
+
+    index: int
+    text: str
+    series: str
+    number: int
+    year: int
+    status: Status
+    marker: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "series": self.series,
+            "number": self.number,
+            "financial_year": self.year,
+            "status": self.status,
+            "marker": self.marker,
+        }
+
+
+@attrs.frozen(slots=True)
+class PushResult:
+    """What a push did: the vouchers in Fortnox, problems found, and whether it was refused."""
+
+    vouchers: tuple[PostedVoucher, ...]
+    problems: tuple[Problem, ...]
+    financial_year: int | None = None
+    series: str = DEFAULT_SERIES
+    #: Requests the push made (for the efficiency claim), when the client counts them.
+    requests: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    @property
+    def posted(self) -> tuple[PostedVoucher, ...]:
+        return tuple(v for v in self.vouchers if v.status == "posted")
+
+    @property
+    def existing(self) -> tuple[PostedVoucher, ...]:
+        return tuple(v for v in self.vouchers if v.status == "existing")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "financial_year": self.financial_year,
+            "series": self.series,
+            "posted": len(self.posted),
+            "existing": len(self.existing),
+            "vouchers": [v.to_json() for v in self.vouchers],
+            "problems": [p.to_json() for p in self.problems],
+            "requests": self.requests,
+        }
+
+
+def books_for(client: Any, day: dt.date) -> tuple[Books, reads.FinancialYear | None]:
+    """Fortnox's year holding ``day`` with its series, chart and the locked period."""
+    try:
+        year: reads.FinancialYear | None = reads.financial_year_for(client, day)
+    except NoFinancialYear:
+        year = None
+    if year is None:
+        return Books(year=None, series={}, accounts={}, locked_until=None), None
+    series = {s.code: bool(s.manual) for s in reads.voucher_series(client, year.id)}
+    accounts = {str(a.number): bool(a.active) for a in reads.accounts(client, year.id)}
+    locked = reads.locked_period(client)
+    return Books((year.id, year.start, year.end), series, accounts, locked), year
+
+
+def _orgnr_problem(fortnox_orgnr: str, sie_orgnr: str) -> Problem | None:
+    want, got = orgnr_mod.compact(fortnox_orgnr), orgnr_mod.compact(sie_orgnr)
+    if not want or not got or want == got:
+        return None
+    return Problem(
+        "fortnox-orgnr",
+        f"the vouchers belong to organisation number {sie_orgnr} but the Fortnox company is "
+        f"{fortnox_orgnr}; log in to the right company",
+    )
+
+
+def _listed(client: Any, year: int, series: str, day: dt.date) -> dict[str, Any]:
+    """Marker -> voucher summary for the series' vouchers on ``day``."""
+    found = {}
+    for item in reads.vouchers_on(client, year, series, day):
+        marker = marker_of(item.description or "")
+        if marker is not None:
+            found[marker] = item
+    return found
+
+
+def _conflicts(plan: Sequence[Marked], listed: dict[str, Any], closing_id: str) -> list[Problem]:
+    """Posted vouchers of this closing whose content differs from the plan, or that
+    the plan no longer holds: Fortnox cannot change them, a reversal is needed."""
+    problems = []
+    planned = {m.marker: (i, m) for i, m in enumerate(plan, 1)}
+    for marker, item in listed.items():
+        print_ = fingerprint_of(item.comments or "")
+        if marker in planned:
+            index, m = planned[marker]
+            if print_ is None or print_.content != m.content:
+                problems.append(
+                    Problem(
+                        "fortnox-posted",
+                        f"Fortnox already holds this voucher as {item.series} {item.number} with "
+                        "other amounts or texts; vouchers cannot be changed in Fortnox: book a "
+                        "reversal of it there, then push with the next --revision",
+                        index,
+                        m.value.description[:40],
+                    )
+                )
+        elif print_ is not None and print_.closing == closing_id:
+            problems.append(
+                Problem(
+                    "fortnox-posted",
+                    f"Fortnox holds {item.series} {item.number} ({item.description!r}) from this "
+                    "closing, but the closing no longer has that voucher; book a reversal of it "
+                    "in Fortnox, then push with the next --revision",
+                )
+            )
+    return problems
+
+
+def _post_one(
+    client: Any, year: int, m: Marked, index: int, day: dt.date
+) -> tuple[int, int, Status] | Problem:
+    """Post one voucher; after an answer that may hide a commit, list and look for
+    its marker before posting again. Returns (number, year, status) or a problem."""
+    body = dumps(to_fortnox(m.value))
+    for _attempt in range(MAX_ATTEMPTS):
+        try:
+            answer = client.post("/3/vouchers", body, params={"financialyear": year})
+        except MayHaveCommitted:
+            found = _listed(client, year, m.value.series, day).get(m.marker)
+            if found is not None:
+                return int(found.number), int(found.year or year), "posted"
+            continue  # not committed: posting again cannot duplicate it
+        except RequestError as exc:
+            return Problem(
+                "fortnox-refused",
+                f"Fortnox refused the voucher: {exc.message}"
+                + (f" (code {exc.code})" if exc.code is not None else ""),
+                index,
+                m.value.description[:40],
+            )
+        got = from_fortnox(answer)
+        if got.number is None:
+            return Problem("fortnox-refused", "Fortnox answered without a voucher number", index)
+        return got.number, got.year or year, "posted"
+    return Problem(
+        "fortnox-refused",
+        f"the voucher could not be confirmed after {MAX_ATTEMPTS} attempts (Fortnox kept "
+        "failing and the voucher was not found); run push again — it posts only what is missing",
+        index,
+        m.value.description[:40],
+    )
+
+
+def plan(
+    vouchers: Sequence[Voucher],
+    *,
+    tenant: str,
+    year: int,
+    orgnr: str,
+    series: str,
+    revision: int = 1,
+) -> tuple[Closing, list[Marked]]:
+    """The closing's identity and each voucher marked, in ``series``."""
+    day = max(v.date for v in vouchers)
+    closing = Closing(tenant, year, orgnr_mod.compact(orgnr), day, series, revision)
+    values: list[VoucherValue] = [voucher_value(v, series=series) for v in vouchers]
+    return closing, mark(closing, values)
+
+
+def push(
+    client: Any,
+    vouchers: Sequence[Voucher],
+    *,
+    series: str = DEFAULT_SERIES,
+    orgnr: str = "",
+    revision: int = 1,
+    progress: Progress | None = None,
+) -> PushResult:
+    """Post ``vouchers`` (a closing's, one date) into ``series`` of the Fortnox
+    company ``client`` is logged in to; see the module docstring. Raises only
+    :class:`FortnoxError` for failures that are not about the vouchers."""
+    start = _requests(client)
+
+    def result(
+        done: Sequence[PostedVoucher], problems: Sequence[Problem], year: int | None
+    ) -> PushResult:
+        end = _requests(client)
+        used = end - start if end is not None and start is not None else None
+        return PushResult(tuple(done), tuple(problems), year, series, used)
+
+    if not vouchers:
+        return result((), (), None)
+    problems: list[Problem] = []
+    company = reads.company_information(client)
+    wrong = _orgnr_problem(company.organisation_number or "", orgnr)
+    if wrong is not None:
+        problems.append(wrong)
+    day = max(v.date for v in vouchers)
+    books, year = books_for(client, day)
+    tenant = str(company.database_number or "")
+    closing, marked = plan(
+        vouchers,
+        tenant=tenant,
+        year=year.id if year else 0,
+        orgnr=orgnr or company.organisation_number or "",
+        series=series,
+        revision=revision,
+    )
+    problems.extend(_unmapped(vouchers))
+    problems.extend(check([m.value for m in marked], books))
+    if has_errors(problems) or year is None:
+        return result((), problems, year.id if year else None)
+    listed = _listed(client, year.id, series, day)
+    problems.extend(_conflicts(marked, listed, closing.id))
+    if has_errors(problems):
+        return result((), problems, year.id)
+    done: list[PostedVoucher] = []
+    for index, m in enumerate(marked, 1):
+        text = vouchers[index - 1].text
+        there = listed.get(m.marker)
+        if there is not None:
+            done.append(
+                PostedVoucher(
+                    index,
+                    text,
+                    series,
+                    int(there.number),
+                    int(there.year or year.id),
+                    "existing",
+                    m.marker,
+                )
+            )
+            continue
+        outcome = _post_one(client, year.id, m, index, day)
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+            break  # the rest stays unposted; a rerun posts only what is missing
+        number, fy, status = outcome
+        done.append(PostedVoucher(index, text, series, number, fy, status, m.marker))
+        if progress is not None:
+            progress(f"posted {series} {number}: {text}")
+    return result(done, problems, year.id)
+
+
+def _requests(client: Any) -> int | None:
+    stats = getattr(client, "stats", None)
+    count = getattr(stats, "requests", None)
+    return count if isinstance(count, int) else None
+
+
+def _unmapped(vouchers: Sequence[Voucher]) -> list[Problem]:
+    out = []
+    for i, v in enumerate(vouchers, 1):
+        for row, dim, obj in unmapped_objects(v):
+            out.append(
+                Problem(
+                    "fortnox-dimension",
+                    f"object {obj!r} of dimension {dim}: a Fortnox voucher row carries only a "
+                    "cost centre (dimension 1) and a project (dimension 6)",
+                    i,
+                    v.text[:40],
+                    row + 1,
+                )
+            )
+    return out
+
+
+__all__ = [
+    "DEFAULT_SERIES",
+    "FortnoxError",
+    "PostedVoucher",
+    "PushResult",
+    "books_for",
+    "plan",
+    "push",
+]
