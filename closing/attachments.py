@@ -21,9 +21,9 @@ import attrs
 from closing.findings import Finding, finding
 from closing.settings import AccountRange, ClosingAccounts
 from closing.trial_balance import TrialBalance
+from sie import amounts, dates
+from sie.amounts import ZERO
 from sie.model import SieFile
-
-ZERO = Decimal("0.00")
 
 AttachmentKind = Literal["customers", "suppliers"]
 ItemSource = Literal["sie", "supplied", "none"]
@@ -92,22 +92,22 @@ class Attachment:
             "account": self.account,
             "accounts": str(self.accounts),
             "source": self.source,
-            "book_balance": str(self.book_balance),
-            "specified": str(self.specified),
-            "difference": str(self.difference),
-            "unassigned": str(self.unassigned),
-            "unspecified_opening": str(self.unspecified_opening),
+            "book_balance": amounts.to_json(self.book_balance),
+            "specified": amounts.to_json(self.specified),
+            "difference": amounts.to_json(self.difference),
+            "unassigned": amounts.to_json(self.unassigned),
+            "unspecified_opening": amounts.to_json(self.unspecified_opening),
             "note": self.note,
             "counterparties": [
                 {
                     "id": c.counterparty_id,
                     "name": c.counterparty_name,
-                    "total": str(c.total),
+                    "total": amounts.to_json(c.total),
                     "items": [
                         {
                             "invoice": i.invoice,
-                            "date": i.date.isoformat() if i.date else None,
-                            "amount": str(i.amount),
+                            "date": dates.iso(i.date),
+                            "amount": amounts.to_json(i.amount),
                             "account": i.account,
                         }
                         for i in c.items
