@@ -128,7 +128,9 @@ class Book:
         #: Account -> its row on Råbalans (filled by that sheet, read by the others).
         self.tb_row: dict[str, int] = {}
         self.names: dict[str, str] = {x.account: x.name for x in result.trial_balance.lines}
-        for fund in result.pfond_register:
+        #: The periodiseringsfond register after closing (empty when refused).
+        self.funds = result.pfond.funds if result.pfond is not None else ()
+        for fund in self.funds:
             self.names.setdefault(fund.account, fund_title(fund))
         for account in result.new_accounts:
             self.names.setdefault(account.number, account.name)

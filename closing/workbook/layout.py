@@ -16,6 +16,7 @@ import attrs
 from closing.appropriations import Fund
 from closing.engine import ClosingResult
 from closing.settings import PFOND_NAME, PFOND_SECOND_NAME, AccountRange, ClosingAccounts
+from sie import dates
 
 #: Sheet names in workbook order, with what each holds (listed on the overview).
 SHEETS: tuple[tuple[str, str], ...] = (
@@ -93,9 +94,6 @@ def fund_title(fund: Fund) -> str:
 
 def period(result: ClosingResult) -> str:
     """The financial year as text: ``2025-01-01 – 2025-12-31``."""
-    year = result.year
-    if year is None:
+    if result.year is None:
         return "räkenskapsår saknas"
-    start = year.start.isoformat() if year.start else "?"
-    end = year.end.isoformat() if year.end else "?"
-    return f"{start} – {end}"
+    return dates.span_text(result.year)

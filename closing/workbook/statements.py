@@ -14,10 +14,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from closing.settings import AccountRange
-from closing.trial_balance import TrialBalanceLine, account_class
+from closing.trial_balance import TrialBalanceLine
 from closing.workbook.cells import Book, text
 from closing.workbook.page import group_row, style_row
 from closing.workbook.styles import AMOUNT_BLANK_ZERO, NOTE_FONT
+from sie import bas
 from sie.amounts import ZERO
 
 
@@ -44,13 +45,14 @@ INCOME_COLUMNS = Columns(before=3, closing=4, after=5, prev=6)
 
 def is_result_account(account: str) -> bool:
     """Result (income statement) rather than balance account, for accounts the
-    closing vouchers add that the trial balance does not have."""
-    return account_class(account) >= 3
+    closing vouchers add that the trial balance does not have (BAS decides; the
+    closing books no class-9 accounts, which BAS leaves open)."""
+    return bas.kind_from_records(account) == "result"
 
 
 def is_claim(account: str) -> bool:
-    """An account of the equity-and-liabilities side of the balance sheet."""
-    return account_class(account) == 2
+    """An account of the equity-and-liabilities side of the balance sheet (BAS class 2)."""
+    return bas.account_class(account) == 2
 
 
 class Placement:
@@ -94,7 +96,7 @@ def extra_lines(book: Book, result_side: bool) -> list[TrialBalanceLine]:
             out[row.account] = TrialBalanceLine(
                 account=row.account,
                 name=book.account_name(row.account),
-                klass=account_class(row.account),
+                klass=bas.account_class(row.account),
                 is_result=is_result,
                 ib=ZERO,
                 movement=ZERO,

@@ -37,10 +37,11 @@ def write(book: Book) -> None:
         f"Belopp som positiva fonder. En fond återförs senast det {after}:e "
         "beskattningsåret efter avsättningsåret, äldsta först.",
     )
-    if not r.closed:
+    if r.pfond is None:
         text(ws, 5, 1, "Bokslutet är inte gjort: se Översikt.", NOTE_FONT)
         finish(ws, r, 4, "A5", {1: 60})
         return
+    p = r.pfond
     head = 4
     header(
         ws,
@@ -63,7 +64,7 @@ def write(book: Book) -> None:
     )
     row = head + 1
     first = row
-    for fund in r.pfond_register:
+    for fund in p.funds:
         text(ws, row, 1, fund.account)
         text(ws, row, 2, fund_title(fund))
         if fund.year is not None:
@@ -89,7 +90,7 @@ def write(book: Book) -> None:
             key=f"pf_upp:{fund.account}",
             expected=fund.upprakning,
         )
-        if fund.account == r.pfond_allocation_account:
+        if fund.account == p.allocation_account:
             book.formula(ws, row, 11, "={tax_alloc}", key="pf_alloc", expected=fund.allocation)
         else:
             input_cell(ws, row, 11, ZERO, font=None)
@@ -103,15 +104,15 @@ def write(book: Book) -> None:
         )
         book.name(f"pf_ub:{fund.account}", ws, row, 12)
         row += 1
-    if not r.pfond_register:
+    if not p.funds:
         text(ws, row, 2, "Inga periodiseringsfonder.", NOTE_FONT)
         row += 1
     last = row - 1
     text(ws, row, 2, "Summa", BOLD)
     totals = {
-        5: ("pf_opening", r.funds_at_start),
-        7: ("pf_reversal", r.pfond_reversal_total),
-        10: ("pf_upprakning", r.upprakning),
+        5: ("pf_opening", p.funds_at_start),
+        7: ("pf_reversal", p.reversal_total),
+        10: ("pf_upprakning", p.upprakning),
     }
     for col in (5, 6, 7, 10, 11, 12):
         letter = get_column_letter(col)
@@ -127,16 +128,16 @@ def write(book: Book) -> None:
     text(ws, row, 1, "Schablonintäkt (INK2S 4.6a)", BOLD)
     row += 1
     text(ws, row, 2, "Fonder vid beskattningsårets ingång")
-    book.formula(ws, row, 5, f"=E{total_row}", key="pf_funds_at_start", expected=r.funds_at_start)
+    book.formula(ws, row, 5, f"=E{total_row}", key="pf_funds_at_start", expected=p.funds_at_start)
     funds_row = row
     row += 1
     slr = "Statslåneränta 30 nov. året före (lägst 0,50 %)"
     text(ws, row, 2, slr)
-    input_cell(ws, row, 5, r.schablon_rate, PERCENT)
+    input_cell(ws, row, 5, p.schablon_rate, PERCENT)
     rate_row = row
     row += 1
     text(ws, row, 2, "Månader i räkenskapsåret")
-    input_cell(ws, row, 5, r.schablon_months, "0")
+    input_cell(ws, row, 5, p.months, "0")
     months_row = row
     row += 1
     text(ws, row, 2, "Schablonintäkt", BOLD)
@@ -146,7 +147,7 @@ def write(book: Book) -> None:
         5,
         f"=ROUNDDOWN(ROUND(MAX(E{funds_row},0)*E{rate_row}*E{months_row}/12,6),2)",
         key="schablonintakt",
-        expected=r.schablonintakt,
+        expected=p.schablonintakt,
         font=BOLD,
     )
     book.name("pf_schablon", ws, row, 5)

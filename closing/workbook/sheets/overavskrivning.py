@@ -27,7 +27,7 @@ def write(book: Book) -> None:
     r = book.result
     acc = r.settings.accounts
     ws = book.sheet("Överavskrivningar")
-    over = r.overavskrivning_detail
+    over = r.overavskrivning
     title(
         ws,
         r,
@@ -87,7 +87,7 @@ def write(book: Book) -> None:
     base_row = row
     row += 1
     text(ws, row, 2, "Lägsta värde enligt 30-regeln (huvudregeln)")
-    input_cell(ws, row, 4, rates.main_rule_residual, "0%")
+    input_cell(ws, row, 4, over.main_rule_residual, "0%")
     book.formula(ws, row, 5, f"=C{base_row}")
     book.formula(
         ws,

@@ -62,38 +62,39 @@ def write(book: Book) -> None:
             r.result_before_appropriations,
         ),
     ]
-    if r.closed:
+    if r.tax is not None and r.pfond is not None:
+        t, p = r.tax, r.pfond
         figures += [
             (
                 "Återföring av periodiseringsfonder",
                 "={pf_reversal}",
                 "overview:reversal",
-                r.pfond_reversal_total,
+                p.reversal_total,
             ),
             (
                 "Avsättning till periodiseringsfond",
                 "={tax_alloc}",
                 "overview:allocation",
-                r.pfond_allocation,
+                t.pfond_allocation,
             ),
             (
                 "Schablonintäkt på periodiseringsfonder",
                 "={pf_schablon}",
                 "overview:schablonintakt",
-                r.schablonintakt,
+                p.schablonintakt,
             ),
-            ("Beskattningsbar inkomst", "={tax_taxable}", "overview:taxable", r.taxable_income),
-            ("Skatt på årets resultat", "={tax_tax}", "overview:tax", r.tax),
+            ("Beskattningsbar inkomst", "={tax_taxable}", "overview:taxable", t.taxable_income),
+            ("Skatt på årets resultat", "={tax_tax}", "overview:tax", t.tax),
             ("Årets resultat", "={tax_arets}", "overview:arets", r.arets_resultat),
         ]
-        if r.overavskrivning_detail is not None:
+        if r.overavskrivning is not None:
             figures.insert(
                 2,
                 (
                     "Förändring av överavskrivningar",
                     "={oa_change}",
                     "overview:overavskrivning",
-                    r.overavskrivning,
+                    t.overavskrivning,
                 ),
             )
     for name, template, key, expected in figures:

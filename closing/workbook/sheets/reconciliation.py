@@ -54,7 +54,7 @@ def write(book: Book) -> None:
     )
     lines = Placement(book, result_side=False).lines
     attachments: dict[str, Attachment] = {a.kind: a for a in r.attachments}
-    funds = {f.account for f in r.pfond_register} if r.closed else set()
+    funds = {f.account for f in book.funds}
     row = head + 1
     first = row
     for x in lines:

@@ -48,11 +48,12 @@ def write(book: Book) -> None:
         "Blå celler är indata och val; ändra dem så räknas skatten och "
         "bokslutsverifikationerna om.",
     )
-    if not r.closed or r.rates is None:
+    if r.tax is None or r.pfond is None or r.rates is None:
         text(ws, 5, 2, "Bokslutet är inte gjort: se Översikt.", NOTE_FONT)
         finish(ws, r, 4, "A5", {1: 8, 2: 70, 3: 17, 4: 40})
         return
     rates = r.rates
+    t, p = r.tax, r.pfond
     settings = r.settings
     head = 4
     header(ws, head, ["INK2S", "", "Belopp", "Källa / kommentar"], right=(3,))
@@ -148,7 +149,7 @@ def write(book: Book) -> None:
         "",
         "Bokslutsdispositioner bokförda under året (utom avsättning)",
         None,
-        value=r.booked_appropriations,
+        value=t.booked_appropriations,
         note=f"{acc.appropriations}, vinst positiv",
     )
     reversal = step_row(
@@ -156,17 +157,17 @@ def write(book: Book) -> None:
         "+ Återföring av periodiseringsfonder",
         "={pf_reversal}",
         key="tax:reversal",
-        expected=r.pfond_reversal_total,
+        expected=p.reversal_total,
         note="Periodiseringsfonder",
     )
-    over_template = "=-{oa_change}" if r.overavskrivning_detail is not None else None
+    over_template = "=-{oa_change}" if r.overavskrivning is not None else None
     over = step_row(
         "",
         "− Förändring av överavskrivningar",
         over_template,
         key="tax:overavskrivning" if over_template else "",
-        expected=-r.overavskrivning if over_template else None,
-        value=-r.overavskrivning,
+        expected=-t.overavskrivning if over_template else None,
+        value=-t.overavskrivning,
         note="Överavskrivningar",
     )
     booked_result = step_row(
@@ -174,13 +175,13 @@ def write(book: Book) -> None:
         "Bokfört resultat före avsättning och skatt",
         f"={rba}+{booked}+{reversal}+{over}",
         key="booked_result_before_allocation",
-        expected=r.booked_result_before_allocation,
+        expected=t.booked_result_before_allocation,
         bold=True,
     )
     adjustment_cells: list[str] = []
-    fields = list(dict.fromkeys(a.field for a in r.adjustments))
+    fields = list(dict.fromkeys(a.field for a in t.adjustments))
     for field in fields:
-        chosen = [a for a in r.adjustments if a.field == field]
+        chosen = [a for a in t.adjustments if a.field == field]
         heading = INK2S_FIELDS.get(field, field)
         text(ws, row, 1, field)
         text(ws, row, 2, heading)
@@ -196,7 +197,7 @@ def write(book: Book) -> None:
                 row += 1
             else:
                 step_row("", label, None, value=a.amount)
-        expected = {"4.3c": r.non_deductible, "4.5c": -r.non_taxable}.get(field)
+        expected = {"4.3c": t.non_deductible, "4.5c": -t.non_taxable}.get(field)
         cell = step_row(
             field,
             f"Summa {heading.lower()}",
@@ -210,15 +211,15 @@ def write(book: Book) -> None:
         "+ Schablonintäkt på periodiseringsfonder",
         "={pf_schablon}",
         key="tax:schablonintakt",
-        expected=r.schablonintakt,
-        note=f"{amounts.format(r.funds_at_start)} × {_percent(r.schablon_rate)}",
+        expected=p.schablonintakt,
+        note=f"{amounts.format(p.funds_at_start)} × {_percent(p.schablon_rate)}",
     )
     upp = step_row(
         "4.6d",
         "+ Uppräknat belopp vid återföring av periodiseringsfond",
         "={pf_upprakning}",
         key="tax:upprakning",
-        expected=r.upprakning,
+        expected=p.upprakning,
         note="Periodiseringsfonder",
     )
     parts = [booked_result, *adjustment_cells, schablon, upp]
@@ -227,38 +228,38 @@ def write(book: Book) -> None:
         "Överskott före avsättning till periodiseringsfond",
         "=" + "+".join(parts),
         key="surplus",
-        expected=r.surplus,
+        expected=t.surplus,
         bold=True,
     )
     deficit = step_row(
         "4.14a",
         "− Outnyttjat underskott från föregående år",
         None,
-        value=r.previous_deficit,
+        value=t.previous_deficit,
     )
     base = step_row(
         "",
         "Underlag för avsättning till periodiseringsfond",
         f"={surplus}-{deficit}*{flag}",
         key="pfond_base",
-        expected=r.pfond_base,
+        expected=t.pfond_base,
     )
     pfond_max = step_row(
         "",
         "Högsta avsättning (andel av underlaget, hela kronor)",
         f"=IF({base}>0,ROUNDDOWN(ROUND({base}*{share},6),0),0)",
         key="pfond_max",
-        expected=r.pfond_max,
+        expected=t.pfond_max,
     )
-    booked_alloc = step_row("", "Avsättning bokförd under året", None, value=r.booked_allocation)
+    booked_alloc = step_row("", "Avsättning bokförd under året", None, value=t.booked_allocation)
     room = f"MAX(MIN({pfond_max},{surplus}-{deficit})-{booked_alloc},0)"
-    account = r.pfond_allocation_account
+    account = p.allocation_account
     alloc = step_row(
         "",
         f"Avsättning till periodiseringsfond i bokslutet (konto {account})",
         f'=IF({choice}="max",{room},IF({choice}="ingen",0,MAX(0,MIN({choice},{room}))))',
         key="pfond_allocation",
-        expected=r.pfond_allocation,
+        expected=t.pfond_allocation,
         bold=True,
     )
     book.name("tax_alloc", ws, int(alloc[1:]), 3)
@@ -267,14 +268,14 @@ def write(book: Book) -> None:
         "Skattemässigt resultat",
         f"={surplus}-{deficit}-{booked_alloc}-{alloc}",
         key="taxable_income_exact",
-        expected=r.taxable_income_exact,
+        expected=t.taxable_income_exact,
     )
     taxable = step_row(
         "4.15",
         "Beskattningsbar inkomst (avrundad nedåt)",
         f"=IF({exact}>0,ROUNDDOWN(ROUND({exact}/{step},6),0)*{step},0)",
         key="taxable_income",
-        expected=r.taxable_income,
+        expected=t.taxable_income,
         bold=True,
     )
     step_row(
@@ -282,25 +283,25 @@ def write(book: Book) -> None:
         "Underskott att föra vidare till nästa år",
         f"=IF({exact}<0,ROUNDDOWN(-{exact},0),0)",
         key="deficit_carried_forward",
-        expected=r.deficit_carried_forward,
+        expected=t.deficit_carried_forward,
     )
     tax = step_row(
         "",
         "Skatt på årets resultat",
         f"=ROUNDDOWN(ROUND({taxable}*{rate},6),{decimals})",
         key="tax",
-        expected=r.tax,
+        expected=t.tax,
         bold=True,
     )
     booked_tax = step_row(
-        "", f"Skatt bokförd under året ({acc.tax_cost})", None, value=r.booked_tax
+        "", f"Skatt bokförd under året ({acc.tax_cost})", None, value=t.booked_tax
     )
     to_book = step_row(
         "",
         f"Skatt att boka i bokslutet ({acc.tax_cost}/{acc.tax_liability})",
         f"={tax}-{booked_tax}",
         key="tax_to_book",
-        expected=r.tax - r.booked_tax,
+        expected=t.tax_to_book,
     )
     book.name("tax_to_book", ws, int(to_book[1:]), 3)
     taxes_row = book.tb_sum(acc.taxes)

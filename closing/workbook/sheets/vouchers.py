@@ -30,12 +30,12 @@ def _voucher_links(book: Book) -> dict[tuple[str, str], str]:
     r = book.result
     acc = r.settings.accounts
     links: dict[tuple[str, str], str] = {}
-    for fund in r.pfond_register:
+    for fund in book.funds:
         if fund.reversal:
             links[(fund.account, acc.pfond_reversal)] = f"pf_rev:{fund.account}"
     links[r.overavskrivning_accounts] = "oa_change"
-    if r.pfond_allocation_account:
-        links[(acc.pfond_allocation, r.pfond_allocation_account)] = "tax_alloc"
+    if r.pfond is not None and r.pfond.allocation_account:
+        links[(acc.pfond_allocation, r.pfond.allocation_account)] = "tax_alloc"
     links[(acc.tax_cost, acc.tax_liability)] = "tax_to_book"
     links[(acc.result_transfer, acc.result_equity)] = "tax_arets"
     return links
@@ -50,7 +50,7 @@ def _linked(book: Book, v: Voucher) -> dict[str, tuple[str, str]] | None:
     accounts = {line.account for line in v.rows}
     for (debit, credit), key in _voucher_links(book).items():
         if accounts == {debit, credit} and debit != credit:
-            if key == "oa_change" and r.overavskrivning_detail is None:
+            if key == "oa_change" and r.overavskrivning is None:
                 return None
             plus, minus = f"=MAX({{{key}}},0)", f"=MAX(-{{{key}}},0)"
             return {debit: (plus, minus), credit: (minus, plus)}
