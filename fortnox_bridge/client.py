@@ -164,15 +164,23 @@ class FortnoxClient:
         The tenant is the ``tenantId`` claim of the access token when it is a JWT, else
         ``DatabaseNumber`` from ``/3/companyinformation``.
         """
-        http = kw.pop("http", None) or httpx.Client(
-            transport=transport, timeout=kw.get("timeout", 30.0)
-        )
+        given = kw.pop("http", None)
+        http = given or httpx.Client(transport=transport, timeout=kw.get("timeout", 30.0))
         oauth = OAuth(config, http, now=kw.get("now", utcnow))
-        tokens = oauth.exchange_code(code)
-        found = tenant or tokens.tenant_id or _database_number(config, http, tokens.access_token)
+        try:
+            tokens = oauth.exchange_code(code)
+            found = (
+                tenant or tokens.tenant_id or _database_number(config, http, tokens.access_token)
+            )
+        except BaseException:
+            if given is None:
+                http.close()
+            raise
         store = kw.pop("store", None) or TokenStore(config.token_store)
         store.put(found, attrs.evolve(tokens, tenant_id=found))
-        return cls(config, found, http=http, store=store, **kw)
+        client = cls(config, found, http=http, store=store, **kw)
+        client._own_http = given is None
+        return client
 
     @classmethod
     def service_account(
@@ -184,14 +192,28 @@ class FortnoxClient:
         **kw: Any,
     ) -> FortnoxClient:
         """A service account's client: client credentials with ``TenantId``, no refresh token."""
-        http = kw.pop("http", None) or httpx.Client(
-            transport=transport, timeout=kw.get("timeout", 30.0)
-        )
+        given = kw.pop("http", None)
+        http = given or httpx.Client(transport=transport, timeout=kw.get("timeout", 30.0))
         oauth = OAuth(config, http, now=kw.get("now", utcnow))
-        tokens = oauth.client_credentials(str(tenant))
+        try:
+            tokens = oauth.client_credentials(str(tenant))
+        except BaseException:
+            if given is None:
+                http.close()
+            raise
         store = kw.pop("store", None) or TokenStore(config.token_store)
         store.put(str(tenant), tokens)
-        return cls(config, str(tenant), http=http, store=store, **kw)
+        client = cls(config, str(tenant), http=http, store=store, **kw)
+        client._own_http = given is None
+        return client
+
+    def disconnect(self) -> None:
+        """Revoke the tenant's refresh token at Fortnox and forget its tokens here."""
+        with self.tokens.store.tenant_lock(self.tenant):
+            stored = self.tokens.store.get(self.tenant)
+            if stored is not None and stored.refresh_token:
+                self.oauth.revoke(stored.refresh_token)
+            self.tokens.store.remove(self.tenant)
 
     def close(self) -> None:
         if self._own_http:
