@@ -13,6 +13,7 @@ never as floats.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -118,7 +119,7 @@ def parse_assets(data: object, file: str = "assets file") -> AssetInputs:
     )
 
 
-def read_assets(path: str | Path) -> AssetInputs:
+def read_assets(path: str | os.PathLike[str]) -> AssetInputs:
     """Read and parse the assets file at ``path``; :class:`AssetsError` says what is wrong."""
     file = str(path)
     if Path(path).is_dir():

@@ -162,6 +162,7 @@ def close_inputs(args: argparse.Namespace) -> tuple[ClosingSettings, AssetInputs
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bokslut",
+        allow_abbrev=False,
         description="Trial balance and year-end closing (bokslut) of an aktiebolag "
         "from a SIE file.",
         epilog="Exit status: 0 success, 1 validation errors or closing refused, "
@@ -170,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     balance = sub.add_parser(
         "balance",
+        allow_abbrev=False,
         help="print the trial balance (råbalans) computed from the transactions",
         description="Print the trial balance (råbalans) of financial year 0, computed "
         "from the transactions, grouped by BAS class, and where it disagrees with the "
@@ -180,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     close_ = sub.add_parser(
         "close",
+        allow_abbrev=False,
         help="close the year: workbook, closing vouchers (SIE 4I), the year with them (SIE)",
         description="Close financial year 0 of an aktiebolag: periodiseringsfonder, "
         "överavskrivningar, tax and årets resultat. Writes the Excel closing sheet, the "

@@ -14,6 +14,7 @@ change. A program gets exactly what ``bokslut close`` writes from this one funct
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -78,7 +79,9 @@ def output_stem(result: ClosingResult) -> str:
     return f"{number}_{year}"
 
 
-def output_paths(result: ClosingResult, model: SieFile, folder: str | Path) -> dict[Kind, Path]:
+def output_paths(
+    result: ClosingResult, model: SieFile, folder: str | os.PathLike[str]
+) -> dict[Kind, Path]:
     """Where :func:`write_outputs` writes each file, without writing anything."""
     out = Path(folder)
     stem = output_stem(result)
@@ -93,7 +96,7 @@ def output_paths(result: ClosingResult, model: SieFile, folder: str | Path) -> d
 def write_outputs(
     result: ClosingResult,
     model: SieFile,
-    folder: str | Path,
+    folder: str | os.PathLike[str],
     *,
     assets: AssetInputs | None = None,
     generated: dt.date | None = None,

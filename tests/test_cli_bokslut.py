@@ -1,11 +1,15 @@
-"""``bokslut balance`` and ``bokslut close`` through ``main([...])``: on the bundled
-sample, on every 4E file of the shared corpus, and on the ways a user can get
-them wrong. The SIE files the closing writes must read back without findings."""
+"""``bokslut balance`` and ``bokslut close`` through ``main([...])`` and as a real
+process: on the bundled sample, on every 4E file of the shared corpus, and on the
+ways a user (or a hostile file) can get them wrong. The SIE files the closing writes
+must read back without findings."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,10 @@ from hypothesis import strategies as st
 
 import sie
 from closing import ClosingSettings, close
-from closing.cli import UsageError, main, output_stem, parse_assets, sv_amount
+from closing.assets import AssetsError, parse_assets
+from closing.cli import main
+from closing.outputs import output_stem
+from closing.render import sv_amount
 from closing.sie_output import PROGRAM, closing_vouchers_file, year_with_closing
 from sie.model import SieFile
 from sie.validation import load
@@ -184,10 +191,11 @@ def test_close_the_sample_as_the_demo_does(
     model = load(SAMPLE).model
     assert model is not None
     engine = close(model, assets=parse_assets(json.loads(SAMPLE_ASSETS.read_text("utf-8"))))
+    assert engine.tax is not None
     for label, value in (
         ("Result before appropriations and tax", engine.result_before_appropriations),
-        ("Taxable income", engine.taxable_income),
-        ("Tax 20,6 %", engine.tax),
+        ("Taxable income", engine.tax.taxable_income),
+        ("Tax 20,6 %", engine.tax.tax),
         ("Årets resultat", engine.arets_resultat),
     ):
         [line] = [x for x in out.splitlines() if x.strip().startswith(label)]
@@ -308,16 +316,20 @@ def test_closing_options_reach_the_closing(
     )
     assert capped["pfond_allocation"] == capped["pfond_max"]
     assert "closing-pfond-capped" in {f["code"] for f in capped["findings"]}
-    code, reversed_ = run_json(
-        capsys, "close", str(SAMPLE), "--out", str(tmp_path), "--reverse", "2023", "2024:1000"
-    )
-    assert code == 0
-    got = {(r["account"], r["amount"], r["forced"]) for r in reversed_["pfond_reversals"]}
-    assert got == {
-        ("2129", "60000.00", True),
-        ("2123", "45000.00", False),
-        ("2124", "1000.00", False),
-    }
+    # The sample holds 2123 (45 000) and 2124 (72 000); 2129 (2019) is in its sixth year.
+    # A voluntary reversal comes after the forced one and takes the oldest fund first.
+    forced = ("2129", "60000.00", True)
+    for choice, voluntary in (
+        ("50 000", {("2123", "45000.00", False), ("2124", "5000.00", False)}),
+        ("all", {("2123", "45000.00", False), ("2124", "72000.00", False)}),
+        ("cover-loss", set()),  # a profit year: there is no loss to cover
+    ):
+        code, reversed_ = run_json(
+            capsys, "close", str(SAMPLE), "--out", str(tmp_path), "--reverse-pfond", choice
+        )
+        assert code == 0
+        got = {(r["account"], r["amount"], r["forced"]) for r in reversed_["pfond_reversals"]}
+        assert got == {forced, *voluntary}, choice
 
 
 # --------------------------------------------------------------------------- close: the corpus
@@ -363,7 +375,8 @@ def test_usage_errors_and_unreadable_files_exit_2(
         ["balance"],
         ["balance", str(tmp_path / "missing.se")],
         ["close", str(SAMPLE), "--pfond", "lots"],
-        ["close", str(SAMPLE), "--reverse", "19"],
+        ["close", str(SAMPLE), "--reverse-pfond", "lots"],
+        ["close", str(SAMPLE), "--reverse", "2024"],  # the old option is gone
         ["close", str(SAMPLE), "--series", "A B"],
         ["close", str(SAMPLE), "--rates-year", "1999"],
         ["close", str(SAMPLE), "--assets", str(tmp_path / "missing.json")],
@@ -468,7 +481,7 @@ def test_parse_assets_reads_amounts_without_floats() -> None:
     assets = parse_assets(data)
     assert assets.opening_tax_value == Decimal("1234.10")
     assert assets.acquisitions == {2025: Decimal("10000.50")}
-    with pytest.raises(UsageError):
+    with pytest.raises(AssetsError):
         parse_assets({"disposals": True})
 
 
@@ -479,3 +492,231 @@ def test_swedish_amounts_read_back_as_the_same_number(value: Decimal) -> None:
     assert Decimal(shown.replace(" ", "").replace(",", ".")) == value
     whole = shown.lstrip("-").split(",")[0]
     assert all(len(group) == 3 for group in whole.split(" ")[1:])
+
+
+# --------------------------------------------------------------------------- regressions
+
+
+HOSTILE_NAME = "Evil AB \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe"
+
+
+def sample_variant(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
+    """The sample with some lines replaced, written as the CP437 the sample is in."""
+    text = SAMPLE.read_bytes().decode("cp437")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "variant.se"
+    path.write_bytes(text.encode("cp437", errors="replace"))
+    return path
+
+
+def test_a_hostile_company_name_never_reaches_the_terminal_raw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    name = HOSTILE_NAME.replace("\u202e", "")  # CP437 cannot hold U+202E
+    path = sample_variant(tmp_path, ('"Norrsken Konsult & Bygg AB"', f'"{name}"'))
+    company = sie.read(path).model.header.company_name
+    assert "\x1b" in company and "\x07" in company  # the reader keeps them: the test bites
+    for argv in (
+        ["balance", str(path)],
+        ["close", str(path), "--out", str(tmp_path / "out")],
+        ["balance", str(path), "--json"],
+        ["close", str(path), "--out", str(tmp_path / "out"), "--json"],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code in (0, 1), (argv, err)
+        for raw in ("\x1b", "\x07"):
+            assert raw not in out + err, argv
+        if "--json" in argv:
+            assert json.loads(out)["company"] == company  # JSON escapes, the value is intact
+        else:
+            assert "Evil AB \\x1b[2J\\x1b]0;pwned\\x07" in out
+
+
+def test_printable_escapes_every_control_character_and_keeps_the_rest() -> None:
+    from sie.display import is_printable, printable, printable_json
+
+    assert printable("Åkeri & Söner AB") == "Åkeri & Söner AB"
+    assert printable(HOSTILE_NAME) == "Evil AB \\x1b[2J\\x1b]0;pwned\\x07 \\u202egnp.exe"
+    assert printable("a\tb\r\nc\x7f\x9b") == "a\\tb\\r\\nc\\x7f\\x9b"
+    data = {"company": HOSTILE_NAME + "\x9b\x7f"}
+    text = printable_json(data)
+    assert is_printable(text) and json.loads(text) == data
+
+
+@given(st.text())
+def test_printable_output_is_always_safe(text: str) -> None:
+    from sie.display import is_printable, printable, printable_json
+
+    shown = printable(text)
+    assert is_printable(shown)
+    assert all(ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F for c in shown)
+    if is_printable(text):
+        assert shown == text
+    assert json.loads(printable_json(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--pfond", "1e30"),
+        ("--pfond", "1" * 29),
+        ("--previous-deficit", "1" * 29),
+        ("--previous-deficit", "1e30"),
+        ("--previous-deficit", "-5000"),
+        ("--reverse-pfond", "9" * 16),
+        ("--reverse-pfond", "NaN"),
+    ],
+)
+def test_option_amounts_out_of_range_are_usage_errors_naming_the_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str, value: str
+) -> None:
+    code, out, err = run(capsys, "close", str(SAMPLE), "--out", str(tmp_path), option, value)
+    assert code == 2
+    assert option in err
+    assert "unexpected failure" not in out + err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_largest_amount_in_range_is_accepted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, data = run_json(
+        capsys, "close", str(SAMPLE), "--out", str(tmp_path), "--previous-deficit", "9" * 15
+    )
+    assert code == 0
+    assert data["previous_deficit"] != "0.00"
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('{"acquisitions": {"2025": 1e30}}', "acquisitions.2025"),
+        ('{"disposals": "' + "1" * 29 + '"}', "disposals"),
+        ('{"book_value": "-100"}', "book_value"),
+    ],
+)
+def test_assets_amounts_out_of_range_name_the_file_and_the_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, says: str
+) -> None:
+    assets = tmp_path / "assets.json"
+    assets.write_text(content, encoding="utf-8")
+    code, out, err = run(
+        capsys, "close", str(SAMPLE), "--out", str(tmp_path), "--assets", str(assets)
+    )
+    assert code == 2
+    assert str(assets) in err and says in err
+    assert "unexpected failure" not in out + err
+
+
+def refusal(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[str, str]:
+    """Run a command that must refuse its file: exit 2, no traceback; with --json one
+    JSON object with the reason. Returns the reason and the text-mode stderr."""
+    code, data = run_json(capsys, *argv)
+    assert code == 2, argv
+    assert data["ok"] is False and data["refused"] is True and data["reason"]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert data["reason"] in err
+    return str(data["reason"]), err
+
+
+@pytest.mark.parametrize("command", ["balance", "close"])
+def test_a_refused_file_gets_its_own_reason_also_as_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    extra = ["--out", str(tmp_path / "out")] if command == "close" else []
+    missing, _ = refusal(capsys, command, str(tmp_path / "missing.se"), *extra)
+    assert "No such file" in missing
+    folder, _ = refusal(capsys, command, str(tmp_path), *extra)
+    assert "folder" in folder and "No such file" not in folder
+    html = tmp_path / "page.se"
+    html.write_bytes(b"<!DOCTYPE html><html><body>404</body></html>")
+    not_sie, _ = refusal(capsys, command, str(html), *extra)
+    assert "No such file" not in not_sie and "folder" not in not_sie
+    if os.geteuid() != 0:  # root reads everything
+        locked = tmp_path / "locked.se"
+        locked.write_bytes(SAMPLE.read_bytes())
+        locked.chmod(0)
+        denied, _ = refusal(capsys, command, str(locked), *extra)
+        assert "ermission" in denied and "No such file" not in denied
+    assert not (tmp_path / "out").exists()
+
+
+def test_close_json_on_a_failure_after_parsing_is_a_json_object(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assets = tmp_path / "assets.json"
+    assets.write_text("{not json", encoding="utf-8")
+    code, data = run_json(capsys, "close", str(SAMPLE), "--assets", str(assets))
+    assert code == 2
+    assert data["refused"] is True and "not valid JSON" in data["reason"]
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, data = run_json(capsys, "close", str(SAMPLE), "--out", str(blocker / "sub"))
+    assert code == 2
+    assert "cannot write the outputs" in data["reason"]
+    assert data["outputs"] is None
+
+
+def test_a_rabalans_that_does_not_sum_to_zero_is_refused_unless_forced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = sample_variant(
+        tmp_path,
+        ("#IB 0 1930 684212.40", "#IB 0 1930 684312.40"),
+        ("#UB 0 1930 657803.41", "#UB 0 1930 657903.41"),
+    )
+    code, data = run_json(capsys, "close", str(path), "--out", str(tmp_path / "plain"))
+    assert code == 1 and data["closed"] is False
+    assert "100" in data["reason"]
+    assert not (tmp_path / "plain").exists()
+    code, data = run_json(capsys, "close", str(path), "--out", str(tmp_path / "forced"), "--force")
+    assert code == 0 and data["closed"] is True
+    assert "closing-forced" in {f["code"] for f in data["findings"]}
+    code, out, _err = run(capsys, "close", str(path), "--out", str(tmp_path / "forced"), "--force")
+    assert code == 0 and "closing-forced" in out
+
+
+# --------------------------------------------------------------------------- a real process
+
+
+def bokslut(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "closing.cli", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_command_as_a_process_on_the_sample(tmp_path: Path) -> None:
+    done = bokslut("balance", str(SAMPLE))
+    assert done.returncode == 0 and done.stderr == ""
+    assert "Consistent: for all" in done.stdout
+    done = bokslut("close", str(SAMPLE), "--out", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["closed"] is True
+    assert sorted(Path(p).name for p in data["outputs"].values()) == sorted(
+        p.name for p in tmp_path.iterdir()
+    )
+    done = bokslut("balance", str(tmp_path / "missing.se"), "--json")
+    assert done.returncode == 2 and json.loads(done.stdout)["refused"] is True
+
+
+@pytest.mark.parametrize("path", corpus_params()[:1] + corpus_params()[-3:])
+def test_the_command_as_a_process_on_corpus_files(path: Path, tmp_path: Path) -> None:
+    validation = load(path)
+    done = bokslut("balance", str(path), "--json")
+    data = json.loads(done.stdout)
+    if validation.refused:
+        assert done.returncode == 2 and data["refused"] is True
+        return
+    assert done.returncode == (0 if validation.ok else 1)
+    assert data["company"] == validation.model.header.company_name
+    assert "Traceback" not in done.stderr
