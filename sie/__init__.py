@@ -21,7 +21,7 @@ from sie.model import (
     UnknownRecord,
     Voucher,
 )
-from sie.reader import NotSie, ReadResult, iter_records, iter_vouchers, read
+from sie.reader import NotSie, ReadResult, TooLarge, iter_records, iter_vouchers, read
 from sie.validation import ImportSettings, ValidationResult, load, validate
 from sie.writer import dumps, write
 
@@ -42,6 +42,7 @@ __all__ = [
     "ReadResult",
     "Row",
     "SieFile",
+    "TooLarge",
     "UnknownRecord",
     "ValidationResult",
     "Voucher",

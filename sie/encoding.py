@@ -10,9 +10,10 @@ every repair.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import Protocol
 
 import attrs
 import chardet
@@ -20,6 +21,51 @@ import chardet
 from sie.findings import Finding, finding
 
 UTF8_BOM = b"\xef\xbb\xbf"
+#: Byte-order marks of the wide Unicode encodings, longest first (a UTF-32 LE mark
+#: begins with the UTF-16 LE one), and the codec that reads each.
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class Readable(Protocol):
+    """What the stream readers need of a binary stream."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def wide_codec(data: bytes) -> str | None:
+    """``"utf-16"`` or ``"utf-32"`` when ``data`` starts with that encoding's byte-order
+    mark (such files hold NUL bytes, but are text), else ``None``."""
+    for bom, codec in WIDE_BOMS:
+        if data.startswith(bom):
+            return codec
+    return None
+
+
+class Transcoded:
+    """A stream in a wide Unicode encoding read as UTF-8 bytes, so that the rest of the
+    reader (which splits bytes at LF) works on it unchanged. Bytes that are not valid
+    in the encoding raise ``UnicodeDecodeError``."""
+
+    def __init__(self, stream: Readable, codec: str, first: bytes = b"") -> None:
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder(codec)()
+        self._first = first
+
+    def read(self, size: int = -1, /) -> bytes:
+        while True:
+            if self._first:
+                raw, self._first = self._first, b""
+            else:
+                raw = self._stream.read(size)
+            text = self._decoder.decode(raw, final=not raw)
+            if text or not raw:
+                return text.encode("utf-8")
+
 
 # Swedish (and common) letters: their byte in CP437 and in Latin-1/Windows-1252.
 _LETTERS = "åäöÅÄÖéü"
@@ -101,6 +147,15 @@ def decode(data: bytes, file: str = "") -> Decoded:
 def encoding_finding(encoding: str, file: str) -> Finding:
     if encoding == "cp437":
         return finding("encoding", "decoded as CP437 (#FORMAT PC8)", 0, file)
+    if encoding in ("utf-16", "utf-32"):
+        return finding(
+            "encoding-declared",
+            f"the file is {encoding.upper()} (it starts with a {encoding.upper()} byte-order "
+            f"mark), not CP437 as SIE requires; read as {encoding.upper()}. Many programs "
+            "cannot read such a file: ask the exporting program for a CP437 (PC8) export",
+            0,
+            file,
+        )
     return finding(
         "encoding-declared",
         f"the file is {encoding.upper()}, not CP437 as SIE requires; read as {encoding.upper()}. "
@@ -160,7 +215,7 @@ def chunks(data: bytes, size: int = 1 << 20) -> Iterator[memoryview]:
         pos = stop + 1
 
 
-def stream_chunks(stream: BinaryIO, first: bytes = b"", size: int = 1 << 20) -> Iterator[bytes]:
+def stream_chunks(stream: Readable, first: bytes = b"", size: int = 1 << 20) -> Iterator[bytes]:
     """Pieces of a binary stream, each ending just before a LF (``first`` was read already)."""
     pending = first
     while True:
@@ -201,7 +256,20 @@ def decode_pieces(
     done = 0
     for piece in pieces:
         done += len(piece) + 1
-        text = str(piece, codec)
+        try:
+            text = str(piece, codec)
+        except UnicodeDecodeError as exc:  # a stream whose first megabytes misled us
+            text = str(piece, codec, errors="replace")
+            findings.append(
+                finding(
+                    "encoding-invalid",
+                    f"bytes that are not {codec.upper()} (the encoding the start of the file "
+                    f"is in), e.g. 0x{exc.object[exc.start]:02X}, were replaced by \ufffd; "
+                    "export the file again in one encoding",
+                    line + bytes(piece[: exc.start]).count(b"\n"),
+                    file,
+                )
+            )
         if first:
             first = False
             if text.startswith("\ufeff"):

@@ -23,6 +23,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "encoding": ("info", "Which character encoding the file was decoded with"),
     "encoding-declared": ("warning", "The bytes are not in the encoding #FORMAT declares"),
     "encoding-repair": ("warning", "An isolated Latin-1 byte inside CP437 text was repaired"),
+    "encoding-invalid": ("warning", "Bytes invalid in the file's encoding were replaced"),
     "ctrl-z": ("info", "A DOS end-of-file mark (Ctrl-Z) was dropped"),
     # --- reading: lines and fields -----------------------------------------------------
     "syntax": ("error", "A line does not follow the SIE syntax and was skipped"),

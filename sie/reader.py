@@ -12,7 +12,6 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 from typing import BinaryIO
 
 import attrs
@@ -36,6 +35,8 @@ _LABEL_START = re.compile(r"[ \t]*#[A-Za-z]")
 _KNOWN_FIRST = re.compile(r"[ \t]*#(FLAGGA|PROGRAM|FORMAT|GEN|SIETYP|KSUMMA|FNAMN|ORGNR)\b", re.I)
 #: How much of a stream the encoding is decided from when streaming.
 STREAM_SAMPLE = 4 * 1024 * 1024
+#: Bytes per megabyte, for size limits.
+MEGABYTE = 1024 * 1024
 
 
 class NotSie(ValueError):
@@ -44,6 +45,24 @@ class NotSie(ValueError):
     def __init__(self, found: Finding) -> None:
         super().__init__(found.message)
         self.finding = found
+
+
+class TooLarge(NotSie):
+    """The input is larger than the size limit the caller gave; nothing was decoded."""
+
+
+def too_large(limit: int, file: str = "", size: int | None = None) -> Finding:
+    """The ``too-large`` finding for a file over ``limit`` bytes (``size`` when known:
+    a pipe, a FIFO or a device has none, so it is only known to hold more)."""
+    megabytes = f"{round(limit / MEGABYTE, 2):g} MB"
+    shown = f"{size / MEGABYTE:.1f} MB" if size is not None else f"more than {megabytes}"
+    return finding(
+        "too-large",
+        f"the file is {shown}, over the import limit of {megabytes}; export a "
+        "shorter period or raise the limit (--max-size-mb)",
+        0,
+        file,
+    )
 
 
 @attrs.frozen(slots=True)
@@ -74,6 +93,7 @@ def read(
     name: str | None = None,
     progress: Progress | None = None,
     fast: bool = True,
+    max_bytes: int | None = None,
 ) -> ReadResult:
     """Read a whole SIE file into a :class:`~sie.model.SieFile`.
 
@@ -81,13 +101,19 @@ def read(
     is a finding in the result. ``progress(done, total)`` is called now and then
     with byte positions, for progress bars on large files. ``fast=False`` parses
     every line with the Lark grammar alone (slow; the tests use it to prove the
-    fast path reads exactly the same).
+    fast path reads exactly the same). With ``max_bytes``, at most that many bytes
+    and one more are read from any source (a pipe or ``/dev/zero`` too), and a
+    larger input raises :class:`TooLarge`, a :class:`NotSie` with a ``too-large``
+    finding.
     """
-    data, file = _bytes(source, name)
-    codec = enc.detect(data)
+    data, file = _bytes(source, name, max_bytes)
+    wide = enc.wide_codec(data)
+    if wide is not None:
+        data = _from_wide(data, wide, file)
+    codec = "utf-8" if wide else enc.detect(data)
     _check_sie(_head(data, codec), data, file)
     builder = Builder(file)
-    builder.findings.append(enc.encoding_finding(codec, file))
+    builder.findings.append(enc.encoding_finding(wide or codec, file))
     total = len(data)
     tick = (lambda done: progress(min(done, total), total)) if progress else None
     repairs = codec == "cp437" and enc.has_latin1_letters(data)
@@ -107,7 +133,7 @@ def read(
     return ReadResult(
         model=model,
         findings=tuple(builder.findings),
-        encoding=codec,
+        encoding=wide or codec,
         file=file,
         size=total,
         lines=builder.lines,
@@ -201,15 +227,19 @@ def _syntax_finding(exc: LineSyntaxError, text: str, number: int, file: str) -> 
 
 
 def iter_records(
-    source: Source, *, name: str | None = None, findings: list[Finding] | None = None
+    source: Source,
+    *,
+    name: str | None = None,
+    findings: list[Finding] | None = None,
+    max_bytes: int | None = None,
 ) -> Iterator[Record | str]:
     """Stream the records (and ``{``/``}`` braces) of a file, one line at a time.
 
     Lines that are not SIE syntax are skipped; pass a list as ``findings`` to
-    collect them (and the encoding notes) as findings.
+    collect them (and the encoding notes) as findings. ``max_bytes`` as in :func:`read`.
     """
     noticed: list[Finding] = [] if findings is None else findings
-    file, pieces = _stream_lines(source, name, noticed)
+    file, pieces = _stream_lines(source, name, noticed, max_bytes)
     for number, text in enumerate(enc.piece_lines(pieces), 1):
         try:
             parsed = parse_line(text, number)
@@ -221,14 +251,19 @@ def iter_records(
 
 
 def iter_vouchers(
-    source: Source, *, name: str | None = None, findings: list[Finding] | None = None
+    source: Source,
+    *,
+    name: str | None = None,
+    findings: list[Finding] | None = None,
+    max_bytes: int | None = None,
 ) -> Iterator[Voucher]:
     """Stream the vouchers of a file without holding the file or the other vouchers.
 
     Pass a list as ``findings`` to collect what the reader noticed on the way.
+    With ``max_bytes``, a larger input raises :class:`TooLarge` once that much was read.
     """
     noticed: list[Finding] = []
-    file, pieces = _stream_lines(source, name, noticed)
+    file, pieces = _stream_lines(source, name, noticed, max_bytes)
     pending: list[Voucher] = []
     builder = Builder(file, keep_vouchers=False, on_voucher=pending.append)
     builder.findings = noticed
@@ -242,14 +277,68 @@ def iter_vouchers(
 # --------------------------------------------------------------------------- input
 
 
-def _bytes(source: Source, name: str | None) -> tuple[bytes, str]:
+def _bytes(source: Source, name: str | None, limit: int | None = None) -> tuple[bytes, str]:
+    """The input's bytes; never more than ``limit`` + 1 of them (then :class:`TooLarge`)."""
     if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source), name or "<bytes>"
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        return path.read_bytes(), name or str(source)
-    data = source.read()
-    return data, name or str(getattr(source, "name", "<stream>"))
+        data, file = bytes(source), name or "<bytes>"
+    elif isinstance(source, str | os.PathLike):
+        file = name or str(source)
+        with open(source, "rb") as stream:
+            data = _read_at_most(stream, limit)
+    else:
+        file = name or str(getattr(source, "name", "<stream>"))
+        data = _read_at_most(source, limit)
+    if limit is not None and len(data) > limit:
+        exact = isinstance(source, bytes | bytearray | memoryview)
+        raise TooLarge(too_large(limit, file, len(data) if exact else None))
+    return data, file
+
+
+def _read_at_most(stream: enc.Readable, limit: int | None) -> bytes:
+    """Everything, or ``limit`` + 1 bytes at most (a raw stream may return less per read)."""
+    if limit is None:
+        return stream.read()
+    parts: list[bytes] = []
+    wanted = limit + 1
+    while wanted > 0:
+        block = stream.read(wanted)
+        if not block:
+            break
+        parts.append(block)
+        wanted -= len(block)
+    return b"".join(parts)
+
+
+class _Capped:
+    """A stream that raises :class:`TooLarge` once more than ``limit`` bytes came from it."""
+
+    def __init__(self, stream: enc.Readable, limit: int, done: int, file: str) -> None:
+        self._stream, self._limit, self._done, self._file = stream, limit, done, file
+
+    def read(self, size: int = -1, /) -> bytes:
+        block = self._stream.read(size if size >= 0 else self._limit + 1 - self._done)
+        self._done += len(block)
+        if self._done > self._limit:
+            raise TooLarge(too_large(self._limit, self._file))
+        return block
+
+
+def _from_wide(data: bytes, codec: str, file: str) -> bytes:
+    """A UTF-16/32 file's text as UTF-8 bytes (the reader works on bytes split at LF)."""
+    try:
+        return data.decode(codec).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotSie(_not_wide(codec, exc, file)) from None
+
+
+def _not_wide(codec: str, exc: UnicodeDecodeError, file: str) -> Finding:
+    return finding(
+        "not-sie",
+        f"the file starts with a {codec.upper()} byte-order mark but is not {codec.upper()} "
+        f"text (byte {exc.start} is invalid); export it again, as CP437 (PC8)",
+        0,
+        file,
+    )
 
 
 def _head(data: bytes, codec: str) -> str:
@@ -289,36 +378,50 @@ def _check_sie(text: str, data: bytes, file: str) -> None:
 
 
 def _stream_lines(
-    source: Source, name: str | None, findings: list[Finding]
+    source: Source, name: str | None, findings: list[Finding], limit: int | None = None
 ) -> tuple[str, Iterator[str]]:
-    """Decode a source piece by piece; the encoding is decided from its first megabytes."""
+    """Decode a source piece by piece; the encoding is decided from its first megabytes.
+
+    With ``limit``, more than ``limit`` bytes raise :class:`TooLarge` as soon as they are read.
+    """
     if isinstance(source, bytes | bytearray | memoryview):
-        stream: BinaryIO = io.BytesIO(bytes(source))
+        stream: enc.Readable = io.BytesIO(bytes(source))
         file = name or "<bytes>"
-        owned = False
+        owned = None
     elif isinstance(source, str | os.PathLike):
-        stream = open(source, "rb")  # noqa: SIM115 - closed by the generator below
+        owned = open(source, "rb")  # noqa: SIM115 - closed by the generator below
+        stream = owned
         file = name or str(source)
-        owned = True
     else:
         stream = source
         file = name or str(getattr(source, "name", "<stream>"))
-        owned = False
-    sample = stream.read(STREAM_SAMPLE)
-    codec = enc.detect(sample)
+        owned = None
     try:
+        if limit is not None:
+            stream = _Capped(stream, limit, 0, file)
+        sample = _read_at_most(stream, STREAM_SAMPLE - 1)
+        wide = enc.wide_codec(sample)
+        if wide is not None:
+            stream = enc.Transcoded(stream, wide, sample)
+            try:
+                sample = _read_at_most(stream, STREAM_SAMPLE - 1)
+            except UnicodeDecodeError as exc:
+                raise NotSie(_not_wide(wide, exc, file)) from None
+        codec = "utf-8" if wide else enc.detect(sample)
         _check_sie(_head(sample, codec), sample, file)
-    except NotSie:
-        if owned:
-            stream.close()
+    except BaseException:
+        if owned is not None:
+            owned.close()
         raise
-    findings.append(enc.encoding_finding(codec, file))
+    findings.append(enc.encoding_finding(wide or codec, file))
 
     def generate() -> Iterator[str]:
         try:
             yield from enc.decode_pieces(enc.stream_chunks(stream, sample), codec, findings, file)
+        except UnicodeDecodeError as exc:  # only a wide encoding's stream raises this
+            raise NotSie(_not_wide(wide or codec, exc, file)) from None
         finally:
-            if owned:
-                stream.close()
+            if owned is not None:
+                owned.close()
 
     return file, generate()

@@ -122,6 +122,7 @@ _TRANSFORMER = _ToRecord()
 
 def parse_line_lark(text: str, line: int = 0) -> Line:
     """Parse one line with the Lark grammar (the reference path)."""
+    text = _without_line_end(text)
     try:
         tree = _lark().parse(text)
     except LarkError as exc:
@@ -228,8 +229,20 @@ def _fast() -> _Fast:
     return _Fast()
 
 
+def _without_line_end(text: str) -> str:
+    """The line without its line end: a CR (of CRLF, or several) is never part of a
+    field, not even of a quoted one left open at the end of the line."""
+    if text.endswith(("\r", "\n")):
+        return text.rstrip("\r\n")
+    return text
+
+
 def parse_line(text: str, line: int = 0) -> Line:
-    """Parse one line: fast path for common shapes, the grammar for the rest."""
+    """Parse one line: fast path for common shapes, the grammar for the rest.
+
+    ``text`` is one line; a line end (CR, LF) at its end is not part of it.
+    """
+    text = _without_line_end(text)
     fast = _fast()
     m = fast.trans.fullmatch(text)
     if m is not None:

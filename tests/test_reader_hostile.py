@@ -7,14 +7,21 @@ property over arbitrary bytes that would have found them.
 from __future__ import annotations
 
 import decimal
+import io
+import json
+import os
+import threading
+import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sie
-from sie import amounts
+from sie import amounts, cli
+from sie.syntax import Record
 from sie.validation import ImportSettings, load, scan_ledger, validate
 
 HEAD = "#FLAGGA 0\r\n#PROGRAM test 1\r\n#FORMAT PC8\r\n#GEN 20250101\r\n#SIETYP 4\r\n"
@@ -196,3 +203,176 @@ def test_load_of_the_big_voucher_is_a_finding_not_a_failure(tmp_path) -> None:  
     codes = [f.code for f in result.findings]
     assert "bad-field" in codes and "voucher-unbalanced" not in codes
     assert not result.ok and not result.refused
+
+
+# --------------------------------------------------------------------------- line ends
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r", "\r\r\n"])
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_line_end_is_never_part_of_a_field(newline: str, fast: bool) -> None:
+    lines = [
+        "#FLAGGA 0",
+        "#SIETYP 4",
+        '#FNAMN "Kaffe AB',
+        '#ADRESS "Anna" "Storgatan 1',
+        YEAR.strip(),
+        '#KONTO 1910 "Kassa',
+        '#VER A 1 20250105 "Fika',
+        "{",
+        '   #TRANS 1910 {} 100.00 20250105 "Kaffe',
+        '   #TRANS 3001 {1 "10"} -100.00 "" "Bullar',
+        "}",
+    ]
+    data = newline.join(lines).encode("cp437") + newline.encode()
+    result = sie.read(data, fast=fast)
+    model = result.model
+    assert model.header.company_name == "Kaffe AB"
+    assert model.header.address == ("Anna", "Storgatan 1", "", "")
+    assert model.accounts[0].name == "Kassa"
+    voucher = model.vouchers[0]
+    assert voucher.text == "Fika"
+    assert [r.text for r in voucher.rows] == ["Kaffe", "Bullar"]
+    assert len(findings_at(result, "unterminated-quote")) == 6
+    streamed = list(sie.iter_vouchers(data))
+    assert streamed == [voucher]
+    records = [r for r in sie.iter_records(data) if isinstance(r, Record)]
+    assert all("\r" not in str(r.fields) for r in records)
+
+
+# --------------------------------------------------------------------------- size limit
+
+
+class Endless(io.RawIOBase):
+    """A stream that never ends (as /dev/zero, or a pipe that keeps writing), and
+    counts what was taken from it."""
+
+    def __init__(
+        self, line: bytes = b"#PROSA xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n"
+    ) -> None:
+        self.line = line
+        self.taken = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        size = min(len(buffer), 65536)  # a raw stream may return less than asked
+        chunk = (self.line * (size // len(self.line) + 1))[:size]
+        buffer[:size] = chunk
+        self.taken += size
+        return size
+
+
+LIMIT = 1024 * 1024
+
+
+def test_the_size_limit_holds_for_a_stream_without_a_size() -> None:
+    endless = Endless(b"#FLAGGA 0\r\n")
+    with pytest.raises(sie.TooLarge) as refused:
+        sie.read(endless, max_bytes=LIMIT)  # type: ignore[arg-type]
+    assert refused.value.finding.code == "too-large"
+    assert "more than 1 MB" in refused.value.finding.message
+    assert endless.taken <= LIMIT + 65536
+    assert isinstance(refused.value, sie.NotSie)  # sie.read raises only NotSie
+
+
+def test_the_size_limit_holds_while_streaming() -> None:
+    endless = Endless()
+    with pytest.raises(sie.TooLarge):
+        for _ in sie.iter_vouchers(endless, max_bytes=LIMIT):  # type: ignore[arg-type]
+            pass
+    assert endless.taken <= LIMIT + (1 << 20) + 65536
+    # without a limit the limit is the caller's: a finite input reads whole
+    data = b"#FLAGGA 0\r\n#SIETYP 4\r\n" + b"#PROSA x\r\n" * 200_000
+    assert list(sie.iter_records(data, max_bytes=len(data)))[-1] == Record(
+        "#PROSA", ("x",), 200_002
+    )
+    with pytest.raises(sie.TooLarge):
+        list(sie.iter_records(data, max_bytes=len(data) - 1))
+
+
+def test_load_refuses_dev_zero_and_a_pipe_after_the_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = ImportSettings(max_size_mb=1)
+    zero = Path("/dev/zero")
+    if zero.exists():
+        result = load(zero, settings)
+        assert result.refused
+        assert [f.code for f in result.findings] == ["too-large"]
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=_fill, args=(write_end, 3 * LIMIT), daemon=True)
+    writer.start()
+    with os.fdopen(read_end, "rb") as pipe:
+        result = load(pipe, settings)  # type: ignore[arg-type]
+    assert [f.code for f in result.findings] == ["too-large"]
+
+
+def _fill(fd: int, size: int) -> None:
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            block = b"#FLAGGA 0\r\n" * 6000
+            written = 0
+            while written < size:
+                pipe.write(block)
+                written += len(block)
+    except BrokenPipeError:
+        pass
+
+
+def test_sie_validate_on_dev_zero_ends_quickly_with_too_large(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    started = time.monotonic()
+    status = cli.main(["--max-size-mb", "1", "--json", "/dev/zero"])
+    assert time.monotonic() - started < 10
+    assert status == 2
+    shown = json.loads(capsys.readouterr().out)
+    assert [f["code"] for f in shown["findings"]] == ["too-large"]
+
+
+# --------------------------------------------------------------------------- UTF-16 and UTF-32
+
+WIDE_TEXT = (
+    '#FLAGGA 0\r\n#FORMAT PC8\r\n#SIETYP 4\r\n#FNAMN "Kaffe & Bullar Åre AB"\r\n'
+    + YEAR
+    + '#KONTO 1910 "Kassa"\r\n#VER A 1 20250105 "Fika"\r\n{\r\n'
+    + "   #TRANS 1910 {} 100.00\r\n   #TRANS 3001 {} -100.00\r\n}\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "codec, name",
+    [("utf-16", "utf-16"), ("utf-16-be", "utf-16"), ("utf-32", "utf-32"), ("utf-32-be", "utf-32")],
+)
+def test_utf16_and_utf32_files_are_read_and_said_to_be(codec: str, name: str) -> None:
+    data = ("\ufeff" + WIDE_TEXT).encode(codec) if codec.endswith("be") else WIDE_TEXT.encode(codec)
+    assert b"\x00" in data[:100]  # such files hold NUL bytes, but are text
+    result = sie.read(data)
+    assert result.encoding == name
+    declared = [f.message for f in result.findings if f.code == "encoding-declared"]
+    assert len(declared) == 1 and name.upper() in declared[0]
+    assert result.model.header.company_name == "Kaffe & Bullar Åre AB"
+    assert result.model == sie.read(WIDE_TEXT.encode("cp437")).model
+    assert list(sie.iter_vouchers(data)) == list(result.model.vouchers)
+    assert "binary" not in " ".join(f.message for f in result.findings)
+
+
+def test_a_broken_utf16_file_is_refused_as_utf16_not_as_binary() -> None:
+    data = WIDE_TEXT.encode("utf-16") + b"\x00\xd8"  # a lone surrogate at the end
+    for attempt in (lambda: sie.read(data), lambda: list(sie.iter_vouchers(data))):
+        with pytest.raises(sie.NotSie) as refused:
+            attempt()
+        assert "UTF-16" in str(refused.value) and "binary" not in str(refused.value)
+
+
+def test_a_stream_that_changes_encoding_after_its_start_is_reported() -> None:
+    head = '#FLAGGA 0\r\n#SIETYP 4\r\n#FNAMN "Åre"\r\n'.encode()
+    filler = b"#PROSA x\r\n" * (sie.reader.STREAM_SAMPLE // 10 + 10)
+    data = head + filler + b"#PROSA \x8e\xff\r\n"  # CP437 bytes, not UTF-8
+    noticed: list[sie.Finding] = []
+    assert list(sie.iter_vouchers(io.BytesIO(data), findings=noticed)) == []
+    invalid = [f for f in noticed if f.code == "encoding-invalid"]
+    assert len(invalid) == 1
+    assert invalid[0].line == data.count(b"\n")
