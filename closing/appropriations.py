@@ -328,7 +328,7 @@ def cover_loss(plan: PfondPlan, need: Decimal) -> PfondPlan:
             finding(
                 "closing-reversal-invalid",
                 "Every periodiseringsfond is reversed to cover the loss, and a taxable deficit "
-                f"of about {need} remains; it is carried forward.",
+                f"of {need} remains; it is carried forward.",
             )
         )
     return attrs.evolve(plan, funds=tuple(funds), findings=tuple(findings))

@@ -14,13 +14,16 @@ import pytest
 import sie
 from closing import (
     RATES,
+    AccountRange,
     AssetInputs,
+    ClosingAccounts,
     ClosingSettings,
     apply,
     close,
     trial_balance,
 )
-from sie.model import Row, Voucher
+from sie import amounts
+from sie.model import Account, Balance, Row, Voucher
 from tests.closing_support import dec, ledger, rows_of
 from tests.conftest import corpus_params
 from tests.test_closing_examples import example_1
@@ -228,7 +231,9 @@ def test_requested_allocation_is_capped_at_the_maximum() -> None:
 def test_tax_in_ore_when_chosen() -> None:
     model = profit(2025, 5_099)
     assert close(model, ClosingSettings(pfond="none")).tax.tax == dec(1_048)
-    assert close(model, ClosingSettings(pfond="none", tax_rounding="ore")).tax.tax == Decimal("1048.54")
+    assert close(model, ClosingSettings(pfond="none", tax_rounding="ore")).tax.tax == Decimal(
+        "1048.54"
+    )
 
 
 # --- överavskrivningar ------------------------------------------------------------------
@@ -319,6 +324,237 @@ def test_to_json_shape() -> None:
     json.dumps(data)
 
 
+# --- issue 7 §1: voluntary reversal, oldest fund first ------------------------------------
+
+
+def test_voluntary_amount_is_taken_after_the_forced_reversal_oldest_first() -> None:
+    """2025; funds 2019 60 000 (sixth year: forced), 2021 10 000, 2023 20 000; 15 000 asked.
+
+    forced 2129 60 000; voluntary 2121 10 000 + 2123 5 000 = 15 000
+    schablonintäkt 90 000 × 1.96 % = 1 764; uppräkning 4 % × 60 000 (2019 fund) = 2 400
+    surplus 100 000 + 75 000 + 1 764 + 2 400 = 179 164 → taxable 179 160
+    tax 179 160 × 0.206 = 36 906.96 → 36 906; årets resultat 175 000 − 36 906 = 138 094
+    """
+    model = profit(2025, ib={"2129": -60_000, "2121": -10_000, "2123": -20_000})
+    result = close(model, ClosingSettings(pfond="none", reverse_pfond=Decimal(15_000)))
+    assert [(r.account, r.amount, r.forced) for r in result.pfond.reversals] == [
+        ("2129", dec(60_000), True),
+        ("2121", dec(10_000), False),
+        ("2123", dec(5_000), False),
+    ]
+    assert (result.pfond.schablonintakt, result.pfond.upprakning) == (dec(1_764), dec(2_400))
+    assert result.tax.surplus == dec(179_164)
+    assert (result.tax.taxable_income, result.tax.tax) == (dec(179_160), dec(36_906))
+    assert result.arets_resultat == dec(138_094)
+    everything = close(model, ClosingSettings(pfond="none", reverse_pfond="all"))
+    assert everything.pfond.reversal_total == dec(90_000)
+    assert all(f.closing == 0 for f in everything.pfond.funds)
+
+
+def loss_year(fund: int = 80_000):  # type: ignore[no-untyped-def]
+    """2024 (worked example 3's ledger): pre-result −50 000, 6072 3 000, fund 2023."""
+    return ledger(
+        2024,
+        ib={"1930": 200_000, "2123": -fund, "2091": -(200_000 - fund)},
+        entries=[
+            ("Försäljning", [("1930", 100_000), ("3001", -100_000)]),
+            ("Hyra", [("5010", 147_000), ("1930", -147_000)]),
+            ("Representation", [("6072", 3_000), ("1930", -3_000)]),
+        ],
+    )
+
+
+def test_cover_loss_reverses_just_enough_and_allocates_nothing() -> None:
+    """−50 000 + 3 000 (6072) + 80 000 × 2.62 % (2 096) = −44 904 before any reversal,
+    so 44 904 is reversed: taxable 0, tax 0, årets resultat −50 000 + 44 904 = −5 096."""
+    result = close(loss_year(), ClosingSettings(reverse_pfond="cover-loss"))
+    assert result.closed
+    [reversal] = result.pfond.reversals
+    assert (reversal.account, reversal.amount, reversal.forced) == ("2123", dec(44_904), False)
+    assert result.tax.taxable_income_exact == 0
+    assert (result.tax.tax, result.tax.pfond_allocation) == (0, 0)
+    assert result.arets_resultat == dec(-5_096)
+    assert [(v.text, rows_of(v)) for v in result.vouchers] == [
+        ("Återföring av periodiseringsfond 2023", [("2123", dec(44_904)), ("8819", dec(-44_904))]),
+        ("Årets resultat 2024", [("2099", dec(5_096)), ("8999", dec(-5_096))]),
+    ]
+    # A previous deficit of 10 000 is covered too: 44 904 + 10 000 = 54 904.
+    deficit = close(
+        loss_year(), ClosingSettings(reverse_pfond="cover-loss", previous_deficit=Decimal(10_000))
+    )
+    assert deficit.pfond.reversal_total == dec(54_904)
+    assert deficit.tax.taxable_income_exact == deficit.tax.deficit_carried_forward == 0
+
+
+def test_cover_loss_with_too_little_fund_reverses_all_and_says_so() -> None:
+    """Fund 20 000: schablon 20 000 × 2.62 % = 524; −50 000 + 3 000 + 524 + 20 000 = −26 476."""
+    result = close(loss_year(20_000), ClosingSettings(reverse_pfond="cover-loss"))
+    assert result.pfond.reversal_total == dec(20_000)
+    assert result.tax.deficit_carried_forward == dec(26_476)
+    [warning] = [f for f in result.findings if f.code == "closing-reversal-invalid"]
+    assert "26476.00 remains" in warning.message
+
+
+def test_cover_loss_counts_the_upprakning_of_the_reversed_fund() -> None:
+    """2025, a 2020 fund of 200 000 (×1.04 on reversal), a loss of 100 000.
+    −100 000 + 200 000 × 1.96 % (3 920) = −96 080; 96 080 / 1.04 = 92 384.615… → 92 384.62,
+    uppräkning 92 384.62 × 0.04 = 3 695.38; 92 384.62 + 3 695.38 = 96 080.00."""
+    model = ledger(
+        2025,
+        ib={"1930": 300_000, "2120": -200_000, "2091": -100_000},
+        entries=[("Hyra", [("5010", 100_000), ("1930", -100_000)])],
+    )
+    result = close(model, ClosingSettings(reverse_pfond="cover-loss"))
+    [reversal] = result.pfond.reversals
+    assert (reversal.amount, reversal.upprakning) == (Decimal("92384.62"), Decimal("3695.38"))
+    assert result.tax.taxable_income_exact == 0 and result.tax.tax == 0
+
+
+def test_cover_loss_in_a_profitable_year_reverses_nothing() -> None:
+    result = close(profit(2025, ib={"2123": -20_000}), ClosingSettings(reverse_pfond="cover-loss"))
+    assert result.pfond.reversals == ()
+    assert result.tax.pfond_allocation > 0
+
+
+# --- issue 7 §1: inventarier 1210–1259 and #SRU 7215 --------------------------------------
+
+
+def computers():  # type: ignore[no-untyped-def]
+    """Datorer on 1250/1259: book 260 000 − 60 000 = 200 000, 2153 50 000 → tax value 150 000."""
+    return ledger(
+        2025,
+        ib={"1250": 260_000, "1259": -60_000, "2153": -50_000, "1930": 500_000, "2091": -650_000},
+        entries=[
+            ("Försäljning", [("1930", 405_000), ("3001", -405_000)]),
+            ("Avskrivning datorer", [("7835", 25_000), ("1259", -25_000)]),
+        ],
+    )
+
+
+def test_inventarier_on_1250_keep_their_reserve() -> None:
+    """Pre-result 405 000 − 25 000 = 380 000.
+    30-rule: 70 % × 150 000 = 105 000; book at year end 175 000 → reserve 70 000, +20 000.
+    surplus 380 000 − 20 000 = 360 000; allocation 90 000; taxable 270 000;
+    tax 270 000 × 0.206 = 55 620; årets resultat 380 000 − 20 000 − 90 000 − 55 620 = 214 380.
+    Read as 1220–1229 only (the old default), the book value is 0 and the whole reserve of
+    50 000 is dissolved: surplus 430 000, allocation 107 500, taxable 322 500, tax 66 435."""
+    model = computers()
+    result = close(model, assets=AssetInputs())
+    over = result.overavskrivning
+    assert over is not None
+    assert (over.opening_book_value, over.opening_tax_value) == (dec(200_000), dec(150_000))
+    assert (over.lowest_tax_value, over.book_value) == (dec(105_000), dec(175_000))
+    assert (over.reserve_after, over.change) == (dec(70_000), dec(20_000))
+    assert (result.tax.surplus, result.tax.pfond_allocation) == (dec(360_000), dec(90_000))
+    assert (result.tax.taxable_income, result.tax.tax) == (dec(270_000), dec(55_620))
+    assert result.arets_resultat == dec(214_380)
+    old = ClosingSettings(accounts=ClosingAccounts(inventarier=AccountRange("1220", "1229")))
+    wrong = close(model, old, assets=AssetInputs())
+    assert wrong.tax.overavskrivning == dec(-50_000)
+    assert (wrong.tax.taxable_income, wrong.tax.tax) == (dec(322_500), dec(66_435))
+    assert "closing-reserve-exceeds-book" in codes(wrong)
+
+
+def test_sru_7215_decides_which_accounts_are_inventarier() -> None:
+    """The same assets on 1290 (outside the range) coded 7215, and a 1240 coded 7214
+    (byggnader): the SRU codes win, so the result is the one above."""
+    base = computers()
+    moved = {"1250": "1290", "1259": "1299"}
+
+    def move(x):  # type: ignore[no-untyped-def]
+        return attrs.evolve(x, account=moved.get(x.account, x.account))
+
+    million = dec(1_000_000)
+    balances = tuple(
+        attrs.evolve(b, amount=b.amount - million) if b.account == "2091" else move(b)
+        for b in base.balances
+    )
+    balances += (Balance("IB", 0, "1240", million), Balance("UB", 0, "1240", million))
+    vouchers = tuple(attrs.evolve(v, rows=tuple(move(r) for r in v.rows)) for v in base.vouchers)
+    accounts = (
+        *(
+            Account(moved[a.number], a.name, sru=("7215",))
+            for a in base.accounts
+            if a.number in moved
+        ),
+        *(a for a in base.accounts if a.number not in moved),
+        Account("1240", "Byggnad", sru=("7214",)),
+    )
+    model = attrs.evolve(base, accounts=accounts, balances=balances, vouchers=vouchers)
+    result = close(model, assets=AssetInputs())
+    assert result.closed, [str(f) for f in result.findings]
+    over = result.overavskrivning
+    assert over is not None and over.book_value == dec(175_000)
+    assert result.tax.tax == dec(55_620)
+
+
+# --- issue 7 §1: non-deductible and non-taxable defaults ----------------------------------
+
+
+def test_bas_non_deductible_and_non_taxable_accounts_adjust_the_tax() -> None:
+    """Profit 100 000 before the items below (2026, pfond none).
+    4.3b 8270 nedskrivning 10 000; 4.3c 6342 2 000 + 6993 1 500 + 7623 700 = 4 200;
+    4.5b 8012 utdelning −6 000; 4.5c 8314 −300. Pre-result 100 000 − 10 000 − 4 200 + 6 000
+    + 300 = 92 100; surplus 92 100 + 10 000 + 4 200 − 6 000 − 300 = 100 000 → tax 20 600.
+    6999 "Övriga kostnader, ej avdragsgilla" (800) is not in the map: deducted, but warned."""
+    model = profit(
+        2026,
+        entries=[
+            ("Nedskrivning aktier", [("8270", 10_000), ("1930", -10_000)]),
+            ("Skadestånd", [("6342", 2_000), ("1930", -2_000)]),
+            ("Gåva", [("6993", 1_500), ("1930", -1_500)]),
+            ("Sjukvårdsförsäkring", [("7623", 700), ("1930", -700)]),
+            ("Utdelning dotterbolag", [("1930", 6_000), ("8012", -6_000)]),
+            ("Ränta skattekonto", [("1930", 300), ("8314", -300)]),
+        ],
+    )
+    result = close(model, ClosingSettings(pfond="none"))
+    tax = result.tax
+    assert result.result_before_appropriations == dec(92_100)
+    assert {f: tax.adjustment_sum(f) for f in ("4.3b", "4.3c", "4.5b", "4.5c")} == {
+        "4.3b": dec(10_000),
+        "4.3c": dec(4_200),
+        "4.5b": dec(-6_000),
+        "4.5c": dec(-300),
+    }
+    assert (tax.surplus, tax.taxable_income, tax.tax) == (dec(100_000), dec(100_000), dec(20_600))
+    assert "closing-adjustment-unmapped" not in codes(result)
+
+    named = attrs.evolve(
+        profit(2026, entries=[("Böter", [("6999", 800), ("1930", -800)])]),
+        accounts=(Account("6999", "Övriga kostnader, EJ AVDRAGSGILLA"),),
+    )
+    warned = close(named, ClosingSettings(pfond="none"))
+    [warning] = [f for f in warned.findings if f.code == "closing-adjustment-unmapped"]
+    assert "6999" in warning.message and "ClosingSettings.adjustments" in warning.message
+    assert warned.tax.surplus == dec(99_200)
+    mapped = close(named, ClosingSettings(pfond="none", adjustments={"6999": "4.3c"}))
+    assert mapped.tax.surplus == dec(100_000)
+    assert "closing-adjustment-unmapped" not in codes(mapped)
+
+
+# --- issue 7 §1: a råbalans that does not sum to zero -----------------------------------
+
+
+def test_unbalanced_trial_balance_is_refused_unless_forced() -> None:
+    """IB 1930 1 000 without a counterpart: balance accounts sum to 1 000 + 100 000 and
+    result accounts to −100 000, a difference of 1 000."""
+    base = profit(2025)
+    balances = tuple(
+        attrs.evolve(b, amount=b.amount + 1_000) if b.account == "1930" else b
+        for b in base.balances
+    )
+    model = attrs.evolve(base, balances=balances)
+    refused = close(model)
+    assert not refused.closed and refused.vouchers == () and refused.tax is None
+    [error] = [f for f in refused.findings if f.code == "closing-unbalanced"]
+    assert error.severity == "error" and "1 000,00" in error.message
+    assert "closing-refused" in codes(refused)
+    forced = close(model, ClosingSettings(force=True))
+    assert forced.closed and "closing-forced" in codes(forced)
+    assert forced.tax.taxable_income == dec(75_000)  # 100 000 − 25 000 allocation
+
+
 @pytest.mark.parametrize("path", corpus_params())
 def test_corpus_closes_or_refuses_with_a_reason(path) -> None:  # type: ignore[no-untyped-def]
     try:
@@ -329,7 +565,13 @@ def test_corpus_closes_or_refuses_with_a_reason(path) -> None:  # type: ignore[n
     if not result.closed:
         assert codes(result) & {"closing-no-year", "closing-no-rates", "closing-refused"}
         assert result.vouchers == ()
+        if result.trial_balance.total:
+            [why] = [f for f in result.findings if f.code == "closing-unbalanced"]
+            assert amounts.format(result.trial_balance.total) in why.message
+            forced = close(model, ClosingSettings(rates_year=2025, force=True))
+            assert forced.closed or "closing-result-booked" in codes(forced)
         return
+    assert result.trial_balance.total == 0
     closed = apply(model, result)
     assert all(v.balance == 0 for v in closed.vouchers[len(model.vouchers) :])
     after = trial_balance(closed)
