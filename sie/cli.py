@@ -8,13 +8,13 @@ for files that cannot be checked at all (missing, not SIE, too large).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from sie import orgnr
+from sie.display import printable, printable_json
 from sie.findings import Finding, finding
 from sie.validation import MEGABYTE, ImportSettings, Progress, ValidationResult, load
 
@@ -106,7 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def render_text(result: ValidationResult) -> str:
-    """Summary, then one line per finding (``file:line: severity: message [code]``)."""
+    """Summary, then one line per finding (``file:line: severity: message [code]``).
+
+    Every line is passed through :func:`sie.display.printable`: names and texts come
+    from the file, and a control character in them must not reach the terminal.
+    """
     lines = [f"{result.file or '<input>'}"]
     summary = result.summary()
     if summary is not None:
@@ -135,11 +139,12 @@ def render_text(result: ValidationResult) -> str:
     else:
         verdict = f"OK: {warnings} warning(s)"
     lines.append(f"  {verdict}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def render_json(result: ValidationResult) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False)
+    """One line of JSON; control characters (C1 and bidirectional ones too) escaped."""
+    return printable_json(result.to_json())
 
 
 def _progress_bar(path: str, stream: TextIO) -> Progress | None:
@@ -156,7 +161,7 @@ def _progress_bar(path: str, stream: TextIO) -> Progress | None:
         filled = int(share * _BAR_WIDTH)
         bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
         end = "\n" if done >= total else ""
-        stream.write(f"\r{os.path.basename(path)} [{bar}] {share:4.0%}{end}")
+        stream.write(f"\r{printable(os.path.basename(path))} [{bar}] {share:4.0%}{end}")
         stream.flush()
 
     return show

@@ -216,3 +216,42 @@ def test_progress_bar_is_driven_by_the_reader(
     assert main([small_4i]) == 0
     assert screen.getvalue().endswith("100%\n")
     capsys.readouterr()
+
+
+# --------------------------------------------------------------------------- terminal safety
+
+HOSTILE = "\x1b[2J\x1b]0;title\x07"
+
+
+def hostile_file(tmp_path: Path) -> str:
+    text = (
+        MINIMAL_4I.replace('"Test AB"', f'"Kaffe {HOSTILE}AB"')
+        .replace('#PROGRAM "Test" 1', '#PROGRAM "Test\x9b31m" "1\u202e"')
+        .replace('"Papper"', f'"Papper{HOSTILE}"')
+        + f"#KONTO 1930\x1b[31m x\n#VER {HOSTILE} 1 20240310\n{{\n}}\n"
+    )
+    path = tmp_path / "hostile.si"
+    path.write_bytes(text.encode("utf-8"))
+    return str(path)
+
+
+def test_human_output_never_prints_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main([hostile_file(tmp_path)])
+    out = capsys.readouterr().out
+    assert "company:  Kaffe \\x1b[2J\\x1b]0;title\\x07AB" in out
+    assert "Test\\x9b31m 1\\u202e" in out
+    for line in out.splitlines():
+        assert line.isprintable(), repr(line)
+
+
+def test_json_output_escapes_every_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["--json", hostile_file(tmp_path)])
+    out = capsys.readouterr().out
+    assert out.strip().isprintable() and out.count("\n") == 1
+    data = json.loads(out)
+    assert data["company"] == f"Kaffe {HOSTILE}AB"
+    assert data["program"] == "Test\x9b31m 1\u202e"
