@@ -10,6 +10,7 @@ their names. Format as the closing domain brief §6 describes it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ INFO_NAME = "INFO.SRU"
 BLANKETTER_NAME = "BLANKETTER.SRU"
 ENCODING = "iso-8859-1"
 PROGRAM = "sie-bokslut"
+_UPPGIFT = re.compile(r"([0-9]{4}) +(-?[0-9]{1,15})")
 
 
 class SruError(ValueError):
@@ -184,10 +186,12 @@ def read_sru(info_path: Path | str, blanketter_path: Path | str) -> SruFiles:
         elif label == "#NAMN":
             current["company"] = value
         elif label == "#UPPGIFT":
-            code, _, amount = value.partition(" ")
-            amount = amount.strip()
-            if not code.isdigit() or not amount.lstrip("-").isdigit():
-                raise SruError(f"{where}: #UPPGIFT needs a field code and a whole number")
+            match = _UPPGIFT.fullmatch(value)
+            if match is None:
+                raise SruError(
+                    f"{where}: #UPPGIFT needs a four-digit field code and a whole number"
+                )
+            code, amount = match.groups()
             values = current["values"]
             assert isinstance(values, dict)
             if code in values:
