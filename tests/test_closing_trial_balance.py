@@ -119,6 +119,33 @@ def test_year_without_dates_counts_every_voucher() -> None:
     assert trial_balance(model).line("1930").ub == dec(1_290)  # type: ignore[union-attr]
 
 
+def test_sie_1_account_without_ub_has_ub_zero() -> None:
+    """A type-1 file carries no transactions: 2099 with #IB −500 (last year's result) but no
+    #UB 0 was moved during the year (to 2091), so its UB is 0, not −500."""
+    model = attrs.evolve(
+        small(),
+        vouchers=(),
+        header=attrs.evolve(small().header, sie_type=1),
+    )
+    # IB 2099 −500 and 2091 −500 (instead of 2091 −1 000); UB 2091 −1 000: the 500 moved.
+    balances = (
+        *(
+            attrs.evolve(b, amount=dec(-500)) if (b.kind, b.account) == ("IB", "2091") else b
+            for b in model.balances
+        ),
+        Balance("IB", 0, "2099", dec(-500)),
+        Balance("UB", -1, "2099", dec(-500)),
+    )
+    tb = trial_balance(attrs.evolve(model, balances=balances))
+    line = tb.line("2099")
+    assert line is not None and (line.ib, line.movement, line.ub) == (dec(-500), dec(500), 0)
+    # UB: 1930 1 290 + 2091 −1 000 + 2512 −40 = 250; RES: 3001 −500 + 5010 200 + 8410 10
+    # + 8910 40 = −250; together 0.
+    assert (tb.balance_sum, tb.result_sum, tb.total) == (dec(250), dec(-250), 0)
+    assert "closing-not-balanced" not in {f.code for f in tb.findings}
+    assert "closing-equity-result" not in {f.code for f in tb.findings}
+
+
 # --- the shared corpus ----------------------------------------------------------------
 
 #: 4E files whose #UB/#RES are known not to follow from their transactions: the
@@ -169,3 +196,21 @@ def test_last_years_result_still_on_2099_is_flagged() -> None:
         entries=[("Vinstdisposition", [("2099", 500), ("2091", -500)])],
     )
     assert "closing-equity-result" not in {f.code for f in trial_balance(moved).findings}
+
+
+@pytest.mark.parametrize("path", corpus_params())
+def test_corpus_sie_1_to_3_sums_to_zero_where_the_file_does(path) -> None:  # type: ignore[no-untyped-def]
+    """Sie1.se, Test1.SE, typ1.se … used to show a false "NOT BALANCED" and typ1–3 a
+    false "2099 holds 193 179": an account without #UB 0 has UB 0 in these types."""
+    try:
+        model = sie.read(path).model
+    except sie.NotSie:
+        pytest.skip("not a SIE file")
+    if model.sie_type not in ("1", "2", "3"):
+        pytest.skip("not SIE 1–3")
+    own = sum((b.amount for b in model.balances if b.year == 0 and b.kind in ("UB", "RES")), dec(0))
+    tb = trial_balance(model)
+    assert tb.total == own
+    assert ("closing-not-balanced" in {f.code for f in tb.findings}) == bool(own)
+    if path.name.startswith("typ"):
+        assert "closing-equity-result" not in {f.code for f in tb.findings}
