@@ -15,12 +15,13 @@ from decimal import Decimal
 
 import attrs
 
-from closing.engine import ClosingResult, apply
+from closing.engine import ClosingResult
 from closing.findings import Finding, finding
 from closing.taxreturn.fields import Field, Filer, TaxReturn
 from closing.taxreturn.forms import FORMS, TABLES, FieldDef, FormTable, form_name, table_for
 from closing.taxreturn.ink2r import build_ink2r
-from closing.trial_balance import trial_balance
+from closing.trial_balance import TrialBalanceLine
+from sie import bas
 from sie import orgnr as orgnrs
 from sie.amounts import ZERO, format
 from sie.model import SieFile
@@ -83,7 +84,7 @@ def tax_return(model: SieFile, result: ClosingResult) -> TaxReturn:
         )
     figures = closing_figures(result)
     table = _table(result.tax_year, figures.rates_year, findings)
-    after = trial_balance(apply(model, result), result.settings.accounts)
+    after = after_closing(result)
     ink2r = build_ink2r(after, table, result.settings.accounts.transfer, figures.arets_resultat)
     findings.extend(ink2r.findings)
     ink2s = _ink2s(ink2r.fields, figures, table, findings)
@@ -93,6 +94,41 @@ def tax_return(model: SieFile, result: ClosingResult) -> TaxReturn:
     return TaxReturn(
         result.tax_year, start, year.end, filer, names, ink2, ink2r.fields, ink2s, tuple(findings)
     )
+
+
+def after_closing(result: ClosingResult) -> tuple[TrialBalanceLine, ...]:
+    """The balances after the closing: the closing's trial balance moved by its vouchers.
+
+    The same figures as ``trial_balance(apply(model, result))`` for a file with
+    transactions, and also right for one with balances only (types 1–3), whose
+    trial balance comes from #UB/#RES.
+    """
+    moves: dict[str, Decimal] = {}
+    for voucher in result.vouchers:
+        for row in voucher.trans:
+            moves[row.account] = moves.get(row.account, ZERO) + row.amount
+    lines = []
+    for x in result.trial_balance.lines:
+        move = moves.get(x.account, ZERO)
+        lines.append(attrs.evolve(x, movement=x.movement + move, ub=x.ub + move))
+    known = {x.account for x in lines}
+    names = {a.number: a.name for a in result.new_accounts}
+    for account, amount in sorted(moves.items()):
+        if account not in known:
+            lines.append(
+                TrialBalanceLine(
+                    account=account,
+                    name=names.get(account, ""),
+                    klass=bas.account_class(account),
+                    is_result=bas.is_result(account),
+                    ib=ZERO,
+                    movement=amount,
+                    ub=amount,
+                    prev_ub=None,
+                    file_ub=None,
+                )
+            )
+    return tuple(lines)
 
 
 def _table(tax_year: int, rates_year: int | None, findings: list[Finding]) -> FormTable:

@@ -29,7 +29,7 @@ from closing.taxreturn.forms import (
     FieldDef,
     FormTable,
 )
-from closing.trial_balance import TrialBalance, TrialBalanceLine
+from closing.trial_balance import TrialBalanceLine
 from sie.amounts import ZERO, format
 
 _BALANCE_IDS = frozenset(f.id for f in INK2R_BALANCE)
@@ -84,14 +84,17 @@ def _place(
 
 
 def build_ink2r(
-    tb: TrialBalance, table: FormTable, transfer: AccountRange, closing_result: Decimal
+    lines: Iterable[TrialBalanceLine],
+    table: FormTable,
+    transfer: AccountRange,
+    closing_result: Decimal,
 ) -> Ink2r:
-    """INK2R from the post-closing trial balance ``tb``; ``closing_result`` is the
+    """INK2R from the post-closing balances ``lines``; ``closing_result`` is the
     closing's årets resultat (profit positive), checked against the form's."""
     defs = table.by_id("INK2R")
     findings: list[Finding] = []
     sums: dict[str, _Sum] = {}
-    for line in tb.lines:
+    for line in lines:
         if not line.ub or line.account in transfer:
             continue
         field = _place(line, table, defs, findings)
