@@ -6,6 +6,10 @@
 * ``<orgnr>_<year>_bokslut.si`` — the closing vouchers as SIE 4I, to import;
 * ``<orgnr>_<year>_med_bokslut.se`` — the whole year with the vouchers appended,
   in the type it came in (``.si`` for a 4I file);
+* ``INFO.SRU`` and ``BLANKETTER.SRU`` — the tax return (INK2, INK2R, INK2S) for
+  filing with Skatteverket, under the names Skatteverket requires; left out (the
+  tax return's findings say why) when the return cannot be filed, e.g. without a
+  usable organisation number;
 
 and returns them as :class:`WrittenFile` values with whatever the SIE writer had to
 change. A program gets exactly what ``bokslut close`` writes from this one function.
@@ -24,6 +28,8 @@ import attrs
 from closing.appropriations import AssetInputs
 from closing.engine import ClosingResult
 from closing.sie_output import closing_vouchers_file, sie_type_for, year_with_closing
+from closing.taxreturn import TaxReturn, tax_return, write_sru
+from closing.taxreturn.sru import BLANKETTER_NAME, INFO_NAME
 from closing.workbook import write_workbook
 from sie import orgnr as orgnr_mod
 from sie.findings import Finding
@@ -82,7 +88,8 @@ def output_stem(result: ClosingResult) -> str:
 def output_paths(
     result: ClosingResult, model: SieFile, folder: str | os.PathLike[str]
 ) -> dict[Kind, Path]:
-    """Where :func:`write_outputs` writes each file, without writing anything."""
+    """Where :func:`write_outputs` writes each file, without writing anything (the SRU
+    files only when the return can be filed)."""
     out = Path(folder)
     stem = output_stem(result)
     suffix = "si" if sie_type_for(model) == "4I" else "se"
@@ -90,6 +97,8 @@ def output_paths(
         "workbook": out / f"{stem}_bokslut.xlsx",
         "closing_vouchers": out / f"{stem}_bokslut.si",
         "year_with_closing": out / f"{stem}_med_bokslut.{suffix}",
+        "sru_info": out / INFO_NAME,
+        "sru_blanketter": out / BLANKETTER_NAME,
     }
 
 
@@ -100,18 +109,22 @@ def write_outputs(
     *,
     assets: AssetInputs | None = None,
     generated: dt.date | None = None,
+    taxreturn: TaxReturn | None = None,
 ) -> list[WrittenFile]:
     """Write every output of a closed year into ``folder`` (made when missing).
 
-    ``generated`` is the ``#GEN`` date of the SIE files (default: today). Raises
-    :class:`OutputsError` when the folder or a file cannot be written, and
-    ``ValueError`` for a result that was not closed.
+    ``generated`` is the ``#GEN`` date of the SIE files and the SRU files' date
+    (default: today); ``taxreturn`` the return of this closing when the caller has it
+    already (default: computed here). Raises :class:`OutputsError` when the folder or
+    a file cannot be written, and ``ValueError`` for a result that was not closed.
     """
     if not result.closed:
         raise ValueError("the closing was refused; there is nothing to write")
     today = generated or dt.date.today()
     paths = output_paths(result, model, folder)
     year_model = year_with_closing(model, result, generated=today)
+    tr = taxreturn if taxreturn is not None else tax_return(model, result)
+    sru: list[WrittenFile] = []
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
         write_workbook(result, paths["workbook"], assets)
@@ -121,6 +134,10 @@ def write_outputs(
             sie_type="4I",
         )
         year = write(year_model, paths["year_with_closing"], sie_type=sie_type_for(year_model))
+        if tr.fileable:
+            now = dt.datetime.combine(today, dt.time()) if generated else None
+            info, forms = write_sru(tr, Path(folder), now=now)
+            sru = [WrittenFile("sru_info", info), WrittenFile("sru_blanketter", forms)]
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputsError(
@@ -130,6 +147,7 @@ def write_outputs(
         WrittenFile("workbook", paths["workbook"]),
         WrittenFile("closing_vouchers", paths["closing_vouchers"], tuple(vouchers)),
         WrittenFile("year_with_closing", paths["year_with_closing"], tuple(year)),
+        *sru,
     ]
 
 

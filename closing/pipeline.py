@@ -21,6 +21,7 @@ from closing.assets import read_assets
 from closing.engine import ClosingResult, close
 from closing.outputs import OutputsError, WrittenFile, write_outputs
 from closing.settings import ClosingAccounts, ClosingSettings
+from closing.taxreturn import TaxReturn, tax_return
 from closing.trial_balance import TrialBalance, trial_balance
 from sie.findings import Finding, finding
 from sie.validation import ValidationResult, load
@@ -83,6 +84,8 @@ class CloseReport:
     status: Status
     validation: ValidationResult
     result: ClosingResult | None = None
+    #: INK2, INK2R and INK2S of the closing (``None`` when there is no closing).
+    taxreturn: TaxReturn | None = None
     written: tuple[WrittenFile, ...] = ()
     #: Why the closing stopped short of ``"closed"``; empty when it did not.
     reason: str = ""
@@ -122,13 +125,16 @@ def close_file(
     result = close(model, settings, assets)
     if not result.closed:
         return CloseReport(file, "refused", validation, result, reason=closing_refusal(result))
+    tr = tax_return(model, result)
     if folder is None:
-        return CloseReport(file, "closed", validation, result)
+        return CloseReport(file, "closed", validation, result, tr)
     try:
-        written = write_outputs(result, model, folder, assets=assets, generated=generated)
+        written = write_outputs(
+            result, model, folder, assets=assets, generated=generated, taxreturn=tr
+        )
     except OutputsError as exc:
-        return CloseReport(file, "unwritable", validation, result, reason=str(exc))
-    return CloseReport(file, "closed", validation, result, tuple(written))
+        return CloseReport(file, "unwritable", validation, result, tr, reason=str(exc))
+    return CloseReport(file, "closed", validation, result, tr, tuple(written))
 
 
 __all__ = [

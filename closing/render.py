@@ -293,6 +293,25 @@ def _attachment_lines(r: ClosingResult) -> list[str]:
     return out
 
 
+def _taxreturn_lines(report: CloseReport) -> list[str]:
+    """INK2 and INK2S field by field (INK2R, the accounts' statements, in --json and the
+    workbook), and what the tax return noticed."""
+    tr = report.taxreturn
+    if tr is None:
+        return []
+    names = ", ".join(tr.form_names.values()) or "no forms"
+    out = ["", f"Tax return ({names}; INK2R: {len(tr.ink2r)} fields, see --json)"]
+    for form, fields in (("INK2", tr.ink2), ("INK2S", tr.ink2s)):
+        for f in fields.values():
+            width = LABEL_WIDTH - 9
+            label = _cut(f"{form} {f.id} {f.label}", width)
+            amount = sv_amount(Decimal(f.amount)).removesuffix(",00")
+            out.append(f"  {label:<{width}} [{f.sru_code}] {amount:>{AMOUNT_WIDTH}}")
+    if tr.findings:
+        out += _listed(tr.findings, "see --json for all")
+    return out
+
+
 def render_close(report: CloseReport, hint: str = "") -> str:
     """The closing for a person: the tax computation, the vouchers, the attachments, the
     findings and the files written; or why there is no closing. ``hint`` is added to a
@@ -327,6 +346,7 @@ def render_close(report: CloseReport, hint: str = "") -> str:
         ]
         out += ["", f"Periodiseringsfonder after closing: {', '.join(shown) or 'none'}"]
     out += _attachment_lines(r)
+    out += _taxreturn_lines(report)
     if r.findings:
         out += ["", "Closing findings", *_listed(r.findings, "see --json for all")]
     out += _file_findings(validation_problems(report.validation), report.file)
@@ -342,8 +362,9 @@ def render_close(report: CloseReport, hint: str = "") -> str:
 
 
 def close_json(report: CloseReport) -> dict[str, Any]:
-    """``bokslut close --json``: every figure of the closing, the files written, and
-    the findings of the file, of the closing and of writing."""
+    """``bokslut close --json``: every figure of the closing, the tax return as field →
+    whole kronor maps (``ink2``, ``ink2r``, ``ink2s``) and in detail (``tax_return``), the
+    files written, and the findings of the file, of the closing and of writing."""
     r = report.result
     problems = [f.to_json() for f in validation_problems(report.validation)]
     if r is None:
@@ -352,6 +373,11 @@ def close_json(report: CloseReport) -> dict[str, Any]:
             data.update(refused=False, closed=False, validation_findings=problems)
         return data
     data = r.to_json()
+    tr = report.taxreturn
+    data.update(tr.amounts() if tr is not None else {"ink2": {}, "ink2r": {}, "ink2s": {}})
+    if tr is not None:
+        detail = tr.to_json()
+        data["tax_return"] = {k: detail[k] for k in ("tax_year", "forms", "fields", "findings")}
     data.update(
         file=report.file,
         reason=report.reason or None,

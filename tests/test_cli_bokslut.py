@@ -26,6 +26,7 @@ from closing.cli import main
 from closing.outputs import output_stem
 from closing.render import sv_amount
 from closing.sie_output import PROGRAM, closing_vouchers_file, year_with_closing
+from closing.taxreturn import read_sru
 from sie.model import SieFile
 from sie.validation import load
 from sie.writer import dumps
@@ -235,7 +236,22 @@ def test_close_json_has_the_figures_vouchers_and_reconciled_attachments(
         assert set(by_account[account]) >= {"account", "book_balance", "specified", "difference"}
         assert by_account[account]["difference"] == "0.00"
         assert by_account[account]["book_balance"] == by_account[account]["specified"]
-    assert set(data["outputs"]) == {"workbook", "closing_vouchers", "year_with_closing"}
+    assert set(data["outputs"]) == {
+        "workbook",
+        "closing_vouchers",
+        "year_with_closing",
+        "sru_info",
+        "sru_blanketter",
+    }
+    # The tax return as field -> whole kronor maps, equal to the SRU files written.
+    for form in ("ink2", "ink2r", "ink2s"):
+        assert data[form] and all(type(v) is int for v in data[form].values())
+    assert data["ink2"]["1.1"] == data["ink2s"]["4.15"]
+    assert data["ink2s"]["4.3a"] == int(Decimal(data["tax"]))
+    sru = read_sru(data["outputs"]["sru_info"], data["outputs"]["sru_blanketter"])
+    assert sru.amounts() == {form: data[form] for form in ("ink2", "ink2r", "ink2s")}
+    fields = {(f["form"], f["id"]): f["amount"] for f in data["tax_return"]["fields"]}
+    assert fields[("INK2S", "4.15")] == data["ink2s"]["4.15"]
 
 
 def test_the_written_sie_files_read_back_clean_and_hold_the_closing(

@@ -15,6 +15,7 @@ from closing import close
 from closing.assets import read_assets
 from closing.outputs import OutputsError, output_paths, output_stem, write_outputs
 from closing.pipeline import close_file
+from closing.taxreturn import read_sru, tax_return
 from sie.model import SieFile
 from sie.validation import load
 
@@ -35,15 +36,26 @@ def test_one_call_writes_the_workbook_and_both_sie_files(tmp_path: Path) -> None
     result = close(model, assets=assets)
     day = dt.date(2026, 2, 1)
     written = write_outputs(result, model, tmp_path / "new", assets=assets, generated=day)
-    assert [w.kind for w in written] == ["workbook", "closing_vouchers", "year_with_closing"]
+    assert [w.kind for w in written] == [
+        "workbook",
+        "closing_vouchers",
+        "year_with_closing",
+        "sru_info",
+        "sru_blanketter",
+    ]
     assert {w.path for w in written} == set((tmp_path / "new").iterdir())
     assert {w.kind: w.path for w in written} == output_paths(result, model, tmp_path / "new")
     assert [w.path.name for w in written] == [
         "556742-3180_2025_bokslut.xlsx",
         "556742-3180_2025_bokslut.si",
         "556742-3180_2025_med_bokslut.se",
+        "INFO.SRU",
+        "BLANKETTER.SRU",
     ]
     assert all(w.findings == () for w in written)
+    sru = read_sru(written[3].path, written[4].path)
+    assert sru.amounts() == tax_return(model, result).amounts()
+    assert sru.amounts()["ink2s"]["4.15"] == sru.amounts()["ink2"]["1.1"] > 0
 
     four_i = sie.read(written[1].path).model
     assert four_i.sie_type == "4I" and four_i.vouchers == result.vouchers
@@ -104,3 +116,15 @@ def test_an_unwritable_folder_is_an_outputs_error_naming_it(tmp_path: Path) -> N
         write_outputs(close(model), model, blocker / "sub")
     assert str(blocker / "sub") in str(caught.value)
     assert "choose another folder" in str(caught.value)
+
+
+def test_a_return_that_cannot_be_filed_writes_no_sru_files_and_says_why(tmp_path: Path) -> None:
+    model = sample()
+    model = attrs.evolve(model, header=attrs.evolve(model.header, orgnr=""))
+    result = close(model)
+    written = write_outputs(result, model, tmp_path)
+    assert [w.kind for w in written] == ["workbook", "closing_vouchers", "year_with_closing"]
+    assert not (tmp_path / "INFO.SRU").exists()
+    tr = tax_return(model, result)
+    assert not tr.fileable
+    assert any("organisation number" in f.message for f in tr.findings)
