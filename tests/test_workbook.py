@@ -358,6 +358,30 @@ def test_changed_allocation_flows_into_the_vouchers_and_the_balance_sheet(
         assert amount(value_at(rc, c.sheet, c.cell)) == after.ub(account), account
 
 
+def test_tax_account_sheet_says_what_the_sample_company_owes(
+    recalculated: dict[str, Recalculated],
+) -> None:
+    """Sample company after closing: tax 81 044 on 2512, F-skatt paid 61 200 on 2518,
+    1 817 on the skattekonto 1630: kvarskatt 19 844, so 18 027 to pay."""
+    rc = recalculated["sample_with_assets"]
+    checks = {c.key: c for c in rc.case.built.checks}
+    shown = {
+        key: amount(value_at(rc, checks[key].sheet, checks[key].cell))
+        for key in ("tk:tax", "tk:paid", "tk:remaining", "tk:on", "tk:net", "tk:outcome")
+    }
+    assert shown == {
+        "tk:tax": Decimal("81044.00"),
+        "tk:paid": Decimal("61200.00"),
+        "tk:remaining": Decimal("19844.00"),
+        "tk:on": Decimal("1817.00"),
+        "tk:net": Decimal("-18027.00"),
+        "tk:outcome": Decimal("18027.00"),
+    }
+    ws = rc.values["Skattekonto"]
+    verdicts = [c.value for c in ws["B"] if c.value in ("Att betala", "Att få tillbaka")]
+    assert verdicts == ["Att betala"]
+
+
 # --------------------------------------------------------------------------- text stays text
 
 

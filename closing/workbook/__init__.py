@@ -42,6 +42,7 @@ from closing.workbook.sheets import (
     overview,
     reconciliation,
     tax,
+    tax_account,
     trial_balance,
     vouchers,
 )
@@ -63,6 +64,7 @@ def build(result: ClosingResult, assets: AssetInputs | None = None) -> BuiltWork
     funds.write(book)
     overavskrivning.write(book)
     tax.write(book)
+    tax_account.write(book)
     ledgers.write(book, "customers")
     ledgers.write(book, "suppliers")
     reconciliation.write(book)

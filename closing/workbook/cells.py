@@ -26,6 +26,7 @@ from closing.settings import ACCOUNT_NAMES, AccountRange
 from closing.workbook.layout import SHEETS, fund_title
 from closing.workbook.styles import AMOUNT, DATE, INPUT_FONT
 from closing.workbook.text import FORMULA_LEADS, safe_text
+from sie.amounts import ZERO
 
 Value = Decimal | int | str | dt.date | None
 _REF = re.compile(r"\{([A-Za-z0-9_:.\-]+)\}")
@@ -187,6 +188,22 @@ class Book:
         if not rows:
             return None
         return "=" + "+".join(f"'Råbalans'!G{row}" for row in rows)
+
+    def ub_after(self, account: str) -> Decimal:
+        """An account's balance after closing: the trial balance's UB plus the vouchers."""
+        line = next((x for x in self.result.trial_balance.lines if x.account == account), None)
+        booked = sum(
+            (row.amount for v in self.result.vouchers for row in v.rows if row.account == account),
+            ZERO,
+        )
+        return (line.ub if line is not None else ZERO) + booked
+
+    def ub_after_formula(self, account: str, account_cell: str) -> str:
+        """``=`` the Råbalans UB of ``account`` plus the closing vouchers on the account
+        named in ``account_cell`` (debit positive)."""
+        row = self.tb_row.get(account)
+        before = f"'Råbalans'!G{row}+" if row is not None else ""
+        return f"={before}{self.closing_sum(account_cell)}"
 
     def closing_sum(self, account_cell: str) -> str:
         """The closing vouchers' net amount on the account named in ``account_cell``."""

@@ -25,6 +25,7 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("Balansräkning", "Balansräkningen före och efter bokslutsposterna"),
     ("Resultaträkning", "Resultaträkningen före och efter bokslutsposterna"),
     ("Skatteberäkning", "Från resultat till beskattningsbar inkomst och skatt (INK2S)"),
+    ("Skattekonto", "Årets skatt mot inbetald preliminärskatt: att betala eller få tillbaka"),
     ("Periodiseringsfonder", "Fonder per avsättningsår, återföring, schablonintäkt"),
     ("Överavskrivningar", "30- och 20-regeln för inventarier, förändring att boka"),
     ("Bokslutsverifikationer", "Verifikationerna som bokslutet bokar"),
@@ -97,3 +98,10 @@ def period(result: ClosingResult) -> str:
     if result.year is None:
         return "räkenskapsår saknas"
     return dates.span_text(result.year)
+
+
+#: The Skattekonto sheet: BAS 2518 Betald F-skatt (preliminary tax paid) and 1630
+#: Avräkning för skatter och avgifter (the skattekonto); sub-accounts belong to them.
+#: The booked tax is the closing's own ``ClosingAccounts.tax_liability`` (2512).
+PRELIMINARY_TAX = AccountRange("2518", "2518")
+TAX_ACCOUNT = AccountRange("1630", "1630")
