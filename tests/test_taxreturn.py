@@ -4,6 +4,7 @@ sign-dependent rows, #SRU codes against the BAS table and unmapped accounts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import attrs
@@ -353,3 +354,52 @@ def test_an_unmapped_balance_account_unbalances_inkr2r() -> None:
     [unbalanced] = [f for f in tr.findings if f.code == "closing-ink2r-unbalanced"]
     assert "difference -500,00" in unbalanced.message
     assert "closing-ink2r-result" not in codes(tr)
+
+
+def test_a_broken_year_files_in_its_period_and_an_unknown_year_says_so() -> None:
+    """A year ending in June is declaration period P2; 2023 has no SRU tables here, so
+    the 2025 tables are used and a finding says so."""
+    model = ledger(
+        2025,
+        start_month=7,
+        ib={"1930": 10_000, "2091": -10_000},
+        entries=[("Försäljning", [("1930", 40_000), ("3001", -40_000)])],
+    )
+    tr = tax_return(model, close(model, ClosingSettings(pfond="none")))
+    assert tr.form_names["INK2R"] == "INK2R-2025P2"
+    assert (tr.year_start, tr.year_end) == (dt.date(2024, 7, 1), dt.date(2025, 6, 30))
+    assert "closing-sru-year" not in codes(tr)
+    old = ledger(
+        2023,
+        ib={"1930": 10_000, "2091": -10_000},
+        entries=[("Försäljning", [("1930", 40_000), ("3001", -40_000)])],
+    )
+    tr = tax_return(old, close(old, ClosingSettings(pfond="none", rates_year=2025)))
+    assert tr.form_names["INK2S"] == "INK2S-2023P4"
+    [year] = [f for f in tr.findings if f.code == "closing-sru-year"]
+    assert "2023" in year.message and "2025" in year.message
+    assert tr.ink2r["3.1"].amount == 40_000
+
+
+def test_filer_text_is_made_latin1_and_reported() -> None:
+    model = ledger(
+        2025,
+        ib={"1930": 10_000, "2091": -10_000},
+        entries=[("Försäljning", [("1930", 40_000), ("3001", -40_000)])],
+    )
+    header = attrs.evolve(
+        model.header,
+        company_name="Öst\x1a€ AB",
+        orgnr="556742-3180",
+        address=("", "Storgatan 1", "Umeå", ""),
+    )
+    model = attrs.evolve(model, header=header)
+    tr = tax_return(model, close(model, ClosingSettings(pfond="none")))
+    assert tr.filer.name == "Öst ? AB"
+    assert tr.filer.orgnr == "165567423180"
+    [text] = [f for f in tr.findings if f.code == "closing-sru-text"]
+    assert "'Öst ? AB'" in text.message
+    # "Umeå" has no postnummer: INFO.SRU needs one.
+    assert "closing-sru-address" in codes(tr)
+    assert (tr.filer.postcode, tr.filer.town) == ("", "")
+    assert tr.fileable
