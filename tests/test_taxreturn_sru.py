@@ -161,6 +161,9 @@ def test_malformed_files_are_refused_with_file_and_line(tmp_path: Path) -> None:
         read_sru(info, forms)
     _write(forms, ["#BLANKETT INK2S-2025P4", "#UPPGIFT 7670 12", "#BLANKETTSLUT", "#FIL_SLUT"])
     assert read_sru(info, forms).amounts() == {"ink2s": {"4.15": 12}}
+    _write(forms, ["#BLANKETT NE-2025P4", "#UPPGIFT 7670 12", "#BLANKETTSLUT", "#FIL_SLUT"])
+    with pytest.raises(SruError, match="NE-2025P4 is not INK2"):
+        read_sru(info, forms).amounts()
     _write(info, ["#PRODUKT SRU", "#NAMN X"])
     with pytest.raises(SruError, match="#ORGNR record is missing"):
         read_sru(info, forms)

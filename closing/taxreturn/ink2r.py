@@ -57,15 +57,18 @@ class Ink2r:
 
 
 def _place(
-    line: TrialBalanceLine, table: FormTable, defs: dict[str, FieldDef], findings: list[Finding]
+    line: TrialBalanceLine,
+    table: FormTable,
+    by_code: dict[bool, dict[str, str]],
+    findings: list[Finding],
 ) -> str | None:
-    """The INK2R field id for one account: its ``#SRU`` code first, then the BAS table."""
+    """The INK2R field id for one account: its ``#SRU`` code first, then the BAS table.
+    ``by_code`` maps code → field id for result (``True``) and balance accounts."""
     allowed = _RESULT_IDS if line.is_result else _BALANCE_IDS
-    by_code = {f.sru_code: f.id for f in defs.values() if f.id in allowed}
     codes = [c for c in line.sru if c and c.strip("0")]
     for code in codes:
-        if code in by_code:
-            return by_code[code]
+        if code in by_code[line.is_result]:
+            return by_code[line.is_result][code]
     fallback = table.bas_field(line.account)
     if fallback not in allowed:
         fallback = None
@@ -94,10 +97,14 @@ def build_ink2r(
     defs = table.by_id("INK2R")
     findings: list[Finding] = []
     sums: dict[str, _Sum] = {}
+    by_code = {
+        kind: {f.sru_code: f.id for f in defs.values() if f.id in ids}
+        for kind, ids in ((True, _RESULT_IDS), (False, _BALANCE_IDS))
+    }
     for line in lines:
         if not line.ub or line.account in transfer:
             continue
-        field = _place(line, table, defs, findings)
+        field = _place(line, table, by_code, findings)
         if field is None:
             findings.append(
                 finding(

@@ -18,6 +18,7 @@ import attrs
 
 from closing.taxreturn.fields import TaxReturn
 from closing.taxreturn.forms import (
+    FORMS,
     INK2_YEAR_END,
     INK2_YEAR_START,
     TABLES,
@@ -130,6 +131,8 @@ class SruFiles:
         out: dict[str, dict[str, int]] = {}
         for form in self.forms:
             table: FormTable = TABLES.get(form.tax_year or 0) or TABLES[max(TABLES)]
+            if form.form not in FORMS:
+                raise SruError(f"{BLANKETTER_NAME}: {form.name} is not INK2, INK2R or INK2S")
             by_code = table.by_code(form.form)
             values = out.setdefault(form.form.lower(), {})
             for code, value in form.values.items():
