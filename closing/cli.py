@@ -16,18 +16,11 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
+from closing import render
 from closing.appropriations import AssetInputs
 from closing.assets import ASSETS_HELP, AssetsError, read_assets
 from closing.pipeline import CloseReport, Status, balance_file, close_file
 from closing.rates import RATES
-from closing.render import (
-    balance_json,
-    close_json,
-    dumps,
-    refusal_json,
-    render_balance,
-    render_close,
-)
 from closing.settings import ClosingSettings, ReverseChoice
 from sie import amounts
 from sie.display import printable
@@ -213,11 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
 def run_balance(args: argparse.Namespace) -> int:
     report = balance_file(args.file)
     if args.json:
-        print(dumps(balance_json(report)))
+        print(render.dumps(render.balance_json(report)))
     elif report.trial_balance is None:
         print(printable(f"bokslut: {args.file}: cannot be read: {report.reason}"), file=sys.stderr)
     else:
-        print(render_balance(report))
+        print(render.render_balance(report))
     if report.trial_balance is None:
         return EXIT_USAGE
     return EXIT_OK if report.validation.ok else EXIT_REFUSED
@@ -237,11 +230,11 @@ def run_close(args: argparse.Namespace) -> int:
     report = close_file(args.file, settings, assets=assets, folder=args.out)
     status = CLOSE_EXIT[report.status]
     if args.json:
-        print(dumps(close_json(report)))
+        print(render.dumps(render.close_json(report)))
     elif report.status == "unreadable":
         print(printable(f"bokslut: {args.file}: cannot be read: {report.reason}"), file=sys.stderr)
     else:
-        print(render_close(report, _refusal_hint(report)))
+        print(render.render_close(report, _refusal_hint(report)))
         if status == EXIT_USAGE:
             print(printable(f"bokslut: {report.reason}"), file=sys.stderr)
     return status
@@ -253,7 +246,7 @@ def run_close(args: argparse.Namespace) -> int:
 def _fail(args: argparse.Namespace, message: str) -> int:
     """Say why the command failed (as JSON with --json) and give the usage exit status."""
     if getattr(args, "json", False):
-        print(dumps(refusal_json(args.file, message)))
+        print(render.dumps(render.refusal_json(args.file, message)))
     print(printable(f"bokslut: {message}"), file=sys.stderr)
     return EXIT_USAGE
 
@@ -283,6 +276,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"unexpected failure ({type(exc).__name__}: {exc}); please report it "
             "together with the file",
         )
+
+
+__all__ = [
+    "ASSETS_HELP",
+    "EXIT_OK",
+    "EXIT_REFUSED",
+    "EXIT_USAGE",
+    "UsageError",
+    "add_close_options",
+    "build_parser",
+    "close_inputs",
+    "main",
+]
 
 
 if __name__ == "__main__":
