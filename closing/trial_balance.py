@@ -29,6 +29,8 @@ CLASS_TITLES: dict[int, str] = {
 }
 
 Source = Literal["transactions", "balances"]
+#: SIE types that carry balances only.
+SIE_BALANCE_TYPES = frozenset({"1", "2", "3"})
 
 #: Re-exported for callers of the trial balance; the rule lives in :mod:`sie.bas`.
 account_class = bas.account_class
@@ -209,7 +211,11 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
                 "export the file for one financial year, or move them to the right year.",
             )
         )
-    source: Source = "transactions" if rows else "balances"
+    # SIE 1–3 carry no transactions by definition: their balances stand even when
+    # vouchers were appended (closing.apply moves #UB/#RES with the closing vouchers).
+    source: Source = (
+        "transactions" if rows and model.sie_type not in SIE_BALANCE_TYPES else "balances"
+    )
     if source == "balances":
         findings.append(
             finding(

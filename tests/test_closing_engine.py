@@ -576,6 +576,13 @@ def test_corpus_closes_or_refuses_with_a_reason(path) -> None:  # type: ignore[n
     assert all(v.balance == 0 for v in closed.vouchers[len(model.vouchers) :])
     after = trial_balance(closed)
     assert after.booked_year_result == result.arets_resultat
+    # Balances-only files (SIE 1–3) stay balances: the vouchers moved their #UB/#RES.
+    assert after.source == result.trial_balance.source
+    assert after.total == 0
+    assert (
+        after.ub(result.settings.accounts.result_equity)
+        == result.trial_balance.ub(result.settings.accounts.result_equity) - result.arets_resultat
+    )
     before_differs = {
         f.message for f in result.trial_balance.findings if f.code == "closing-ub-differs"
     }
