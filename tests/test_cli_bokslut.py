@@ -5,7 +5,9 @@ must read back without findings."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -16,7 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sie
@@ -27,6 +29,7 @@ from closing.outputs import output_stem
 from closing.render import sv_amount
 from closing.sie_output import PROGRAM, closing_vouchers_file, year_with_closing
 from closing.taxreturn import read_sru
+from sie.display import is_printable
 from sie.model import SieFile
 from sie.validation import load
 from sie.writer import dumps
@@ -736,3 +739,80 @@ def test_the_command_as_a_process_on_corpus_files(path: Path, tmp_path: Path) ->
     assert done.returncode == (0 if validation.ok else 1)
     assert data["company"] == validation.model.header.company_name
     assert "Traceback" not in done.stderr
+
+
+# --------------------------------------------------------------------------- hostile bytes
+
+TEMPLATE = [
+    "#FLAGGA 0",
+    "#PROGRAM {text} 1.0",
+    "#FORMAT PC8",
+    "#GEN 20260115",
+    "#SIETYP {sietyp}",
+    "#ORGNR {orgnr}",
+    '#FNAMN "{text}"',
+    "#RAR 0 {start} 20251231",
+    '#KONTO 1930 "{text}"',
+    '#KONTO 3001 "Försäljning"',
+    "#IB 0 1930 {amount}",
+    "#UB 0 1930 {amount}",
+    "#RES 0 3001 {amount}",
+    '#VER A 1 20250301 "{text}"',
+    "{{",
+    "#TRANS 1930 {{}} {amount}",
+    "#TRANS 3001 {{}} -{amount}",
+    "}}",
+]
+#: Control characters (all of C0, DEL, C1 samples), digits and a few SIE specials.
+HOSTILE = st.text(
+    alphabet=st.sampled_from(
+        [chr(c) for c in range(0x20)]
+        + ["\x7f", "\x85", "\x9b", "\u202e", "1", "9", "0", ".", "-"]
+        + list(' "{}#\\Åäö,e')
+    ),
+    max_size=40,
+)
+FIELDS = st.fixed_dictionaries(
+    {
+        "text": HOSTILE,
+        "sietyp": st.sampled_from(["4", "3", "1", "4\x1c", "9" * 30]),
+        "orgnr": st.one_of(st.just("556742-3180"), HOSTILE),
+        "start": st.sampled_from(["20250101", "20260101", "2025\x1f0101", "1" * 40]),
+        "amount": st.one_of(
+            st.just("100.00"),
+            st.text(alphabet="0123456789", min_size=1, max_size=60),
+            st.just("1e30"),
+            HOSTILE,
+        ),
+    }
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(FIELDS, st.sampled_from(["utf-8", "cp437"]))
+def test_the_commands_never_fail_or_print_raw_controls_on_hostile_files(
+    fields: dict[str, str], encoding: str
+) -> None:
+    """Whatever bytes the file holds: exit 0, 1 or 2, never "unexpected failure", and
+    nothing raw on the terminal (issue 8: terminal injection, long digit runs)."""
+    import tempfile
+
+    text = "\r\n".join(line.format(**fields) for line in TEMPLATE) + "\r\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "hostile.se"
+        path.write_bytes(text.encode(encoding, errors="replace"))
+        for argv in (
+            ["balance", str(path)],
+            ["balance", str(path), "--json"],
+            ["close", str(path), "--out", folder, "--rates-year", "2025"],
+            ["close", str(path), "--out", folder, "--json"],
+        ):
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(argv)
+            shown = out.getvalue() + err.getvalue()
+            assert code in (0, 1, 2), argv
+            assert "unexpected failure" not in shown and "internal-error" not in shown, shown
+            assert is_printable(shown.replace("\n", "")), (argv, shown)
+            if "--json" in argv:
+                json.loads(out.getvalue())
