@@ -26,6 +26,7 @@ from closing import (
     trial_balance,
 )
 from closing.assets import read_assets
+from closing.taxreturn import read_sru, tax_return, write_sru
 from closing.workbook import (
     SHEETS,
     BuiltWorkbook,
@@ -67,7 +68,7 @@ class Case:
     built: BuiltWorkbook = field(init=False)
 
     def __post_init__(self) -> None:
-        self.built = build(self.result, self.assets)
+        self.built = build(self.result, self.assets, tax_return=tax_return(self.model, self.result))
         if self.tweak is not None:
             self.tweak(self.built)
 
@@ -380,6 +381,52 @@ def test_tax_account_sheet_says_what_the_sample_company_owes(
     ws = rc.values["Skattekonto"]
     verdicts = [c.value for c in ws["B"] if c.value in ("Att betala", "Att få tillbaka")]
     assert verdicts == ["Att betala"]
+
+
+def ink2_sheet_amounts(wb: Any) -> dict[str, dict[str, int]]:
+    """Form -> field -> filed amount, as the INK2 sheet shows them (column E of field rows)."""
+    ws = wb["INK2"]
+    out: dict[str, dict[str, int]] = {"ink2": {}, "ink2r": {}, "ink2s": {}}
+    form = ""
+    for row in ws.iter_rows(min_row=5):
+        first = row[0].value
+        if isinstance(first, str) and first.startswith("INK2") and " – " in first:
+            form = first.split(" ")[0].lower()
+        elif form and row[1].value and row[4].value is not None:
+            assert isinstance(row[4].value, int | Decimal), row[4].value
+            out[form][str(first)] = int(row[4].value)
+    return out
+
+
+def test_ink2_sheet_equals_the_sru_files_and_the_tax_return(
+    cases: dict[str, Case], tmp_path: Path
+) -> None:
+    case = cases["sample_with_assets"]
+    tr = tax_return(case.model, case.result)
+    path = tmp_path / "bokslut.xlsx"
+    case.built.workbook.save(path)
+    shown = ink2_sheet_amounts(openpyxl.load_workbook(path))
+    info, forms = write_sru(tr, tmp_path)
+    filed = read_sru(info, forms).amounts()
+    assert shown == filed == tr.amounts()
+    # The sample company's figures, computed by hand from its ledger after closing.
+    assert shown["ink2"] == {"1.1": 393_427}
+    assert shown["ink2s"]["4.15"] == 393_427
+    assert shown["ink2r"]["3.26"] == 294_587
+    assert shown["ink2r"]["2.48"] == 81_044 - 61_200  # 2512 net of 2518: the kvarskatt
+    ws = case.built.workbook["INK2"]
+    codes = {r[0].value: r[1].value for r in ws.iter_rows(min_row=5) if r[1].value}
+    assert codes["1.1"] == "7104" and codes["4.15"] == "7670" and codes["2.26"] == "7281"
+
+
+def test_ink2_sheet_says_when_there_is_no_tax_return(cases: dict[str, Case]) -> None:
+    sample = cases["sample_with_assets"]
+    wb = build(sample.result, sample.assets).workbook
+    notes = [c.value for c in wb["INK2"]["D"] if isinstance(c.value, str)]
+    assert any("togs inte fram" in n for n in notes)
+    refused = cases["refused"].built.workbook
+    notes = [c.value for c in refused["INK2"]["D"] if isinstance(c.value, str)]
+    assert any("inte gjort" in n for n in notes)
 
 
 # --------------------------------------------------------------------------- text stays text

@@ -31,12 +31,14 @@ from openpyxl import Workbook
 
 from closing.appropriations import AssetInputs
 from closing.engine import ClosingResult
+from closing.taxreturn import TaxReturn
 from closing.workbook.cells import Book, BuiltWorkbook, Check
 from closing.workbook.layout import BALANCE_SECTIONS, OPERATING_SECTIONS, SHEETS, Section
 from closing.workbook.sheets import (
     balance_sheet,
     funds,
     income_statement,
+    ink2,
     ledgers,
     overavskrivning,
     overview,
@@ -49,13 +51,20 @@ from closing.workbook.sheets import (
 from closing.workbook.text import header_text, safe_text
 
 
-def build(result: ClosingResult, assets: AssetInputs | None = None) -> BuiltWorkbook:
+def build(
+    result: ClosingResult,
+    assets: AssetInputs | None = None,
+    *,
+    tax_return: TaxReturn | None = None,
+) -> BuiltWorkbook:
     """The closing workbook and the list of figures it can be checked on.
 
     ``assets`` (the inventarier inputs given to the closing) adds the 20-rule
     year by year; without it the rule's value is shown as computed.
+    ``tax_return`` (``closing.taxreturn.tax_return(model, result)``) fills the
+    INK2 sheet; without it the sheet says the return was not made.
     """
-    book = Book(result, assets)
+    book = Book(result, assets, tax_return)
     # Råbalans first: every other sheet refers to its rows.
     trial_balance.write(book)
     vouchers.write(book)
@@ -68,21 +77,31 @@ def build(result: ClosingResult, assets: AssetInputs | None = None) -> BuiltWork
     ledgers.write(book, "customers")
     ledgers.write(book, "suppliers")
     reconciliation.write(book)
+    ink2.write(book)
     overview.write(book)
     return book.build()
 
 
-def build_workbook(result: ClosingResult, assets: AssetInputs | None = None) -> Workbook:
+def build_workbook(
+    result: ClosingResult,
+    assets: AssetInputs | None = None,
+    *,
+    tax_return: TaxReturn | None = None,
+) -> Workbook:
     """The closing workbook for ``result`` (see :func:`build`)."""
-    return build(result, assets).workbook
+    return build(result, assets, tax_return=tax_return).workbook
 
 
 def write_workbook(
-    result: ClosingResult, path: str | Path, assets: AssetInputs | None = None
+    result: ClosingResult,
+    path: str | Path,
+    assets: AssetInputs | None = None,
+    *,
+    tax_return: TaxReturn | None = None,
 ) -> Path:
     """Write the closing workbook to ``path`` (an ``.xlsx`` file) and return the path."""
     target = Path(path)
-    build_workbook(result, assets).save(target)
+    build_workbook(result, assets, tax_return=tax_return).save(target)
     return target
 
 

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from closing.appropriations import AssetInputs
 from closing.engine import ClosingResult
 from closing.settings import ACCOUNT_NAMES, AccountRange
+from closing.taxreturn import TaxReturn
 from closing.workbook.layout import SHEETS, fund_title
 from closing.workbook.styles import AMOUNT, DATE, INPUT_FONT
 from closing.workbook.text import FORMULA_LEADS, safe_text
@@ -118,9 +119,16 @@ class Book:
     """The workbook being written and what its sheets share: the closing, the
     named cells, the checks, and the row of each account on Råbalans."""
 
-    def __init__(self, result: ClosingResult, assets: AssetInputs | None) -> None:
+    def __init__(
+        self,
+        result: ClosingResult,
+        assets: AssetInputs | None,
+        tax_return: TaxReturn | None = None,
+    ) -> None:
         self.result = result
         self.assets = assets
+        #: The tax return of the closing (``None``: the INK2 sheet says it was not made).
+        self.tax_return = tax_return
         self.workbook = Workbook()
         self.refs: dict[str, str] = {}
         self.cells: dict[str, tuple[str, str]] = {}

@@ -32,6 +32,7 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("Kundreskontra", "Öppna kundfakturor mot kundfordringarnas saldo"),
     ("Leverantörsreskontra", "Öppna leverantörsfakturor mot leverantörsskuldernas saldo"),
     ("Avstämning", "Varje balanskonto: bokfört saldo, specifikation, differens"),
+    ("INK2", "Deklarationen (INK2, INK2R, INK2S): fält, SRU-kod, belopp och varifrån det kommer"),
 )
 
 Side = Literal["assets", "claims"]

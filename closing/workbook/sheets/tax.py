@@ -237,6 +237,7 @@ def write(book: Book) -> None:
         None,
         value=t.previous_deficit,
     )
+    book.name("tax_deficit", ws, int(deficit[1:]), 3)
     base = step_row(
         "",
         "Underlag för avsättning till periodiseringsfond",
