@@ -18,8 +18,7 @@ from typing import Literal
 import attrs
 
 from sie import amounts
-
-ZERO = Decimal("0.00")
+from sie.amounts import ZERO
 
 #: An object reference on a row or balance: (dimension number, object id).
 ObjectRef = tuple[int, str]
