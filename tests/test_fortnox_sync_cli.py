@@ -1,0 +1,125 @@
+"""``bokslut fortnox ...`` against the sandbox served for real on 127.0.0.1:
+login without a browser, pull, roundtrip, push again; exit statuses; no tokens
+in the output; other subcommands still reach the closing's command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fortnox_bridge.cli import main
+from fortnox_bridge.sandbox import Sandbox, serve
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "norrsken_ab_2025.se"
+ASSETS = ROOT / "samples" / "norrsken_ab_2025_inventarier.json"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    sb = Sandbox.from_sie_files([str(SAMPLE)], rate_limit=None)
+    with serve(sb, host="127.0.0.1", port=0) as handle:
+        yield handle.url
+
+
+@pytest.fixture
+def env(served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key, value in {
+        "FORTNOX_API_URL": served,
+        "FORTNOX_AUTH_URL": served,
+        "FORTNOX_CLIENT_ID": "sandbox-client",
+        "FORTNOX_CLIENT_SECRET": "sandbox-secret",
+        "FORTNOX_REDIRECT_URI": "http://127.0.0.1:8765/callback",
+        "FORTNOX_TOKEN_STORE": str(tmp_path / "tokens.json"),
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("FORTNOX_SCOPES", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _json(capsys: pytest.CaptureFixture[str], status: int, want: int) -> dict[str, object]:
+    out, err = capsys.readouterr()
+    assert status == want, (out, err)
+    assert "Traceback" not in err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_login_pull_roundtrip_and_push_again(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    login = _json(capsys, main(["fortnox", "login", "--json"]), 0)
+    assert login["orgnr"] == "556742-3180" and login["how"] == "auto"
+    store = (env / "tokens.json").read_text()
+    assert (env / "tokens.json").stat().st_mode & 0o077 == 0
+
+    pulled = _json(capsys, main(["fortnox", "pull", "--json", "--out", "pulled.se"]), 0)
+    assert pulled["ok"] is True and (env / "pulled.se").stat().st_size == pulled["bytes"]
+
+    trip = _json(
+        capsys,
+        main(["fortnox", "roundtrip", "--json", "--out", "out", "--assets", str(ASSETS)]),
+        0,
+    )
+    assert trip["verified"] is True
+    posted = trip["push"]["vouchers"]  # type: ignore[index]
+    assert [(v["series"], v["number"], v["status"]) for v in posted] == [
+        ("I", n, "posted") for n in range(1, 6)
+    ]
+    assert (env / "out" / "556742-3180_2025_bokslut.xlsx").is_file()
+
+    again = _json(capsys, main(["fortnox", "push", "out", "--json"]), 0)
+    assert [(v["number"], v["status"]) for v in again["vouchers"]] == [  # type: ignore[union-attr]
+        (n, "existing") for n in range(1, 6)
+    ]
+    status = main(["fortnox", "push", "out"])
+    out, err = capsys.readouterr()
+    assert status == 0 and "already I 1" in out and "0 posted, 5 already" in out
+    # no token from the store ever reaches the output
+    secrets = [
+        v
+        for text in (store, (env / "tokens.json").read_text())
+        for t in json.loads(text)["tenants"].values()
+        for k, v in t.items()
+        if "token" in k and isinstance(v, str) and len(v) > 8
+    ]
+    assert secrets
+    for secret in secrets:
+        assert secret not in out + err
+
+
+def test_refused_push_exits_1_and_says_why(
+    env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["fortnox", "login"]) == 0
+    assert main(["close", str(SAMPLE), "--out", "closed"]) == 0  # handed to closing.cli
+    capsys.readouterr()
+    status = main(["fortnox", "push", "closed", "--series", "B"])
+    out, _err = capsys.readouterr()
+    assert status == 1
+    assert "not manual" in out and "nothing was posted" in out
+
+
+def test_usage_and_configuration_errors_exit_2(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["fortnox", "pull"]) == 2  # not logged in
+    assert "login" in capsys.readouterr().err
+    assert main(["fortnox", "push", "nowhere"]) == 2
+    monkeypatch.delenv("FORTNOX_CLIENT_SECRET")
+    status = main(["fortnox", "login", "--json"])
+    out, err = capsys.readouterr()
+    assert status == 2 and "FORTNOX_CLIENT_SECRET" in err
+    assert json.loads(out)["ok"] is False
+    assert main(["fortnox", "frobnicate"]) == 2
+
+
+def test_unreachable_fortnox_exits_2(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["fortnox", "login"]) == 0
+    monkeypatch.setenv("FORTNOX_API_URL", "http://127.0.0.1:9")  # discard port: refused
+    status = main(["fortnox", "pull"])
+    _out, err = capsys.readouterr()
+    assert status == 2 and "Traceback" not in err
