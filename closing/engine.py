@@ -16,12 +16,10 @@ import attrs
 
 from closing.appropriations import (
     AssetInputs,
-    Fund,
     Overavskrivning,
     PfondPlan,
     allocate,
     cover_loss,
-    fy_start,
     months_in,
     overavskrivning,
     pfond_plan,
@@ -30,9 +28,6 @@ from closing.attachments import Attachment, OpenItem, attachments
 from closing.findings import Finding, finding
 from closing.rates import RATES, TaxYearRates, for_year
 from closing.settings import (
-    ACCOUNT_NAMES,
-    PFOND_NAME,
-    PFOND_SECOND_NAME,
     ClosingAccounts,
     ClosingSettings,
 )
@@ -43,7 +38,14 @@ from closing.tax import (
     unmapped_adjustments,
 )
 from closing.trial_balance import TrialBalance, trial_balance
-from closing.vouchers import number, transfer
+from closing.vouchers import (
+    closing_entries,
+    new_accounts,
+    number,
+    overavskrivning_accounts,
+    year_result,
+    year_result_voucher,
+)
 from sie import amounts, bas, dates
 from sie.amounts import ZERO
 from sie.model import Account, Balance, FinancialYear, PeriodBalance, SieFile, Voucher
@@ -264,21 +266,11 @@ def close(
     findings += comp.findings
     plan = allocate(plan, tax_year, acc, comp.pfond_allocation)
 
-    over_accounts = _overavskrivning_accounts(tb, acc)
-    vouchers = _vouchers(year, tax_year, settings, plan, over_change, over_accounts, comp, tb)
-    arets = _year_result(tb, vouchers, acc)
-    result_voucher = transfer(
-        settings.series,
-        year.end,
-        f"Årets resultat {dates.year_label(fy_start(year), year.end)}",
-        acc.result_transfer,
-        acc.result_equity,
-        arets,
-        settings.sign,
-    )
-    if result_voucher is not None:
-        vouchers.append(result_voucher)
-    numbered = number(vouchers, model.vouchers)
+    over_accounts = overavskrivning_accounts(tb, acc)
+    entries = closing_entries(year, settings, plan, over_change, over_accounts, comp, tb)
+    arets = year_result(tb, entries, acc)
+    result_entry = year_result_voucher(year, settings, arets)
+    numbered = number([*entries, *([result_entry] if result_entry else [])], model.vouchers)
     return attrs.evolve(
         refused,
         closed=True,
@@ -290,7 +282,7 @@ def close(
         overavskrivning_accounts=over_accounts,
         arets_resultat=arets,
         vouchers=numbered,
-        new_accounts=_new_accounts(model, numbered, plan.funds),
+        new_accounts=new_accounts(model, numbered, plan.funds),
         findings=tuple(findings),
     )
 
@@ -388,124 +380,6 @@ def _overavskrivning(
             )
         ]
     return overavskrivning(tb, tax_year, rates, settings.accounts, assets, months_in(year))
-
-
-def _vouchers(
-    year: FinancialYear,
-    tax_year: int,
-    settings: ClosingSettings,
-    plan: PfondPlan,
-    over_change: Decimal,
-    over_accounts: tuple[str, str],
-    comp: TaxComputation,
-    tb: TrialBalance,
-) -> list[Voucher]:
-    """The closing vouchers before the year result: reversals, överavskrivning,
-    allocation, tax (§5.1 order)."""
-    acc, series, sign = settings.accounts, settings.series, settings.sign
-    assert year.end is not None
-    day = year.end
-    label = dates.year_label(fy_start(year), day)
-    made: list[Voucher | None] = [
-        transfer(
-            series,
-            day,
-            f"Återföring av {_fund_name(f.year, f.second, f.account)}",
-            f.account,
-            acc.pfond_reversal,
-            f.reversal,
-            sign,
-        )
-        for f in plan.funds
-        if f.reversal
-    ]
-    made.append(
-        transfer(
-            series,
-            day,
-            f"Förändring av överavskrivningar på inventarier {label}",
-            *over_accounts,
-            over_change,
-            sign,
-        )
-    )
-    second = next((f.second for f in plan.funds if f.account == plan.allocation_account), False)
-    made.append(
-        transfer(
-            series,
-            day,
-            f"Avsättning till {_fund_name(tax_year, second, plan.allocation_account).lower()}",
-            acc.pfond_allocation,
-            plan.allocation_account,
-            comp.pfond_allocation,
-            sign,
-        )
-    )
-    tax_text = "Justering av beräknad inkomstskatt" if tb.booked_tax else "Beräknad inkomstskatt"
-    made.append(
-        transfer(
-            series,
-            day,
-            f"{tax_text} {label}",
-            acc.tax_cost,
-            acc.tax_liability,
-            comp.tax_to_book,
-            sign,
-        )
-    )
-    return [v for v in made if v is not None]
-
-
-def _overavskrivning_accounts(tb: TrialBalance, acc: ClosingAccounts) -> tuple[str, str]:
-    """(change, reserve) accounts: the configured pair, unless the ledger keeps its
-    accumulated överavskrivningar on another reserve account of the range — then
-    that account and its BAS partner (2150 → 8850, 2153 → 8853) keep it in one place."""
-    used = [x.account for x in tb.in_range(*acc.overavskrivning_reserves) if x.ub or x.ib]
-    if acc.overavskrivning_reserve in used or len(used) != 1:
-        return acc.overavskrivning_change, acc.overavskrivning_reserve
-    reserve = used[0]
-    return "88" + reserve[2:], reserve
-
-
-def _fund_name(year: int | None, second: bool, account: str) -> str:
-    if year is None:
-        return f"periodiseringsfond på {account}"
-    return (
-        (PFOND_SECOND_NAME if second else PFOND_NAME)
-        .format(year=year)
-        .replace("Periodiseringsfond", "periodiseringsfond")
-    )
-
-
-def _year_result(tb: TrialBalance, vouchers: list[Voucher], acc: ClosingAccounts) -> Decimal:
-    """Årets resultat: the net of every result account up to the taxes, after the
-    closing vouchers, profit positive — the amount that zeroes the P&L."""
-    ranges = (acc.operating, acc.appropriations, acc.taxes)
-    booked = sum((x.ub for x in tb.in_range(*ranges)), ZERO)
-    closing = sum(
-        (r.amount for v in vouchers for r in v.rows if any(r.account in g for g in ranges)),
-        ZERO,
-    )
-    return -(booked + closing)
-
-
-def _new_accounts(
-    model: SieFile, vouchers: tuple[Voucher, ...], register: tuple[Fund, ...]
-) -> tuple[Account, ...]:
-    known = {a.number for a in model.accounts}
-    funds = {f.account: f for f in register}
-    out: dict[str, Account] = {}
-    for v in vouchers:
-        for r in v.rows:
-            if r.account in known or r.account in out:
-                continue
-            fund = funds.get(r.account)
-            if fund is not None and fund.year is not None:
-                name = (PFOND_SECOND_NAME if fund.second else PFOND_NAME).format(year=fund.year)
-            else:
-                name = ACCOUNT_NAMES.get(r.account, "")
-            out[r.account] = Account(number=r.account, name=name)
-    return tuple(sorted(out.values(), key=lambda a: a.number))
 
 
 def apply(model: SieFile, result: ClosingResult) -> SieFile:
