@@ -41,15 +41,12 @@ class UsageError(Exception):
     """A problem with the command line or an input other than the SIE file."""
 
 
-# --------------------------------------------------------------------------- option values
-
-
 def _amount_arg(value: str) -> Decimal:
     """A non-negative amount in kronor, range-checked as amounts in files are."""
     try:
         amount = amounts.validate(value)
     except amounts.InvalidAmount as exc:
-        raise argparse.ArgumentTypeError(f"{exc}; give kronor such as 100000 or 1 234,50") from None
+        raise argparse.ArgumentTypeError(f"{exc}; give kronor, e.g. 100000 or 1 234,50") from None
     if amount < 0:
         raise argparse.ArgumentTypeError(f"{value!r}: give the amount without a minus sign")
     return amount
@@ -62,7 +59,7 @@ def _pfond_arg(value: str) -> str | Decimal:
     try:
         return _amount_arg(value)
     except argparse.ArgumentTypeError as exc:
-        raise argparse.ArgumentTypeError(f"use max, none or an amount in kronor: {exc}") from None
+        raise argparse.ArgumentTypeError(f"use max, none or an amount. {exc}") from None
 
 
 def _reverse_pfond_arg(value: str) -> ReverseChoice:
@@ -73,8 +70,12 @@ def _reverse_pfond_arg(value: str) -> ReverseChoice:
         return _amount_arg(value)
     except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(
-            f"use an amount in kronor (taken from the oldest fund first), all or cover-loss: {exc}"
+            f"use an amount (taken from the oldest fund first), all or cover-loss. {exc}"
         ) from None
+
+
+def _gone(value: str) -> None:
+    raise argparse.ArgumentTypeError("replaced by --reverse-pfond AMOUNT|all|cover-loss")
 
 
 def _year_arg(value: str) -> int:
@@ -113,6 +114,7 @@ def add_close_options(parser: argparse.ArgumentParser) -> None:
         "forced sixth-year one: an amount in kronor, all funds, or cover-loss (just "
         "enough to bring the taxable result to zero)",
     )
+    add("--reverse", type=_gone, help=argparse.SUPPRESS)
     add(
         "--force",
         action="store_true",
@@ -238,9 +240,6 @@ def run_close(args: argparse.Namespace) -> int:
         if status == EXIT_USAGE:
             print(printable(f"bokslut: {report.reason}"), file=sys.stderr)
     return status
-
-
-# --------------------------------------------------------------------------- main
 
 
 def _fail(args: argparse.Namespace, message: str) -> int:
