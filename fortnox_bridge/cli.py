@@ -27,6 +27,7 @@ from fortnox_bridge.errors import (
 )
 from fortnox_bridge.preflight import Problem
 from fortnox_bridge.sync import DEFAULT_SERIES, PushResult
+from sie import amounts
 from sie.display import printable, printable_json
 
 EXIT_OK = 0
@@ -326,7 +327,10 @@ def roundtrip_lines(result: Any) -> list[str]:
             *(f"  error: {f.message} [{f.code}]" for f in errors),
             "REFUSED: the closing was refused; nothing was posted",
         ]
-    lines.append(f"closed: årets resultat {r.arets_resultat}, {len(r.vouchers)} closing voucher(s)")
+    lines.append(
+        f"closed: årets resultat {amounts.format(r.arets_resultat)}, "
+        f"{len(r.vouchers)} closing voucher(s)"
+    )
     lines += [f"  wrote {path}" for path in result.written]
     lines.append("push:")
     lines += _push_lines(result.pushed)
@@ -335,6 +339,13 @@ def roundtrip_lines(result: Any) -> list[str]:
     check = result.verification
     if check is None:
         return [*lines, "could not pull again to verify"]
+    lines.append("closing balances of the accounts the closing moved (pulled again):")
+    lines.append(f"  {'account':<7}{'engine':>15}{'Fortnox':>18}")
+    lines += [
+        f"  {d.account:<7}{amounts.format(d.expected):>15}{amounts.format(d.found):>18}"
+        + ("" if d.expected == d.found else "  DIFFERS")
+        for d in check.compared
+    ]
     if check.held:
         lines.append(
             f"verified: the SIE pulled again holds the {check.vouchers_found} closing voucher(s) "

@@ -165,11 +165,14 @@ class Verification:
     vouchers_found: int
     differences: tuple[Difference, ...] = ()
     problems: tuple[Problem, ...] = ()
+    #: The accounts the closing vouchers move: the engine's closing balance and Fortnox's.
+    compared: tuple[Difference, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "held": self.held,
             "vouchers_found": self.vouchers_found,
+            "balances": [d.to_json() for d in self.compared],
             "differences": [d.to_json() for d in self.differences],
             "problems": [p.to_json() for p in self.problems],
         }
@@ -227,8 +230,10 @@ def verify(
                 "than the closing computed",
             )
         )
+    moved = sorted({r.account for v in result.vouchers for r in v.trans})
+    compared = tuple(Difference(a, expected.get(a, ZERO), got.get(a, ZERO)) for a in moved)
     held = not problems and found == len(result.vouchers)
-    return Verification(held, found, differences, tuple(problems))
+    return Verification(held, found, differences, tuple(problems), compared)
 
 
 # ----------------------------------------------------------------------------- round trip
