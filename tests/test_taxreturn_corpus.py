@@ -10,7 +10,7 @@ import pytest
 
 import sie
 from closing import ClosingSettings, close
-from closing.taxreturn import read_sru, tax_return, write_sru
+from closing.taxreturn import TABLES, read_sru, tax_return, write_sru
 from tests.conftest import corpus_params
 
 
@@ -38,3 +38,29 @@ def test_corpus_file(path: Path, tmp_path: Path) -> None:
         assert "closing-ink2r-unbalanced" in found
     if tr.fileable:
         assert read_sru(*write_sru(tr, tmp_path)).amounts() == tr.amounts()
+
+
+def test_the_bas_table_agrees_with_the_corpus_sru_codes(corpus: list[Path]) -> None:
+    """Where corpus files carry #SRU codes, the BAS table (used for files without them)
+    puts the account in the same INK2R row: 4 794 of 4 939 coded accounts when measured;
+    85 of the other 145 are one file (Test3.SE) with a chart of its own, the rest mostly
+    a company's choice (purchases coded as handelsvaror)."""
+    table = TABLES[2025]
+    rows = {code: f.id.rstrip("+-") for code, f in table.by_code("INK2R").items()}
+    same = other = 0
+    for path in corpus:
+        try:
+            model = sie.read(path).model
+        except sie.NotSie:
+            continue
+        for account in model.accounts:
+            for code in account.sru:
+                mine = table.bas_field(account.number)
+                if code not in rows or mine is None:
+                    continue
+                if mine.rstrip("+-") == rows[code]:
+                    same += 1
+                else:
+                    other += 1
+    assert same > 1000
+    assert same / (same + other) >= 0.965

@@ -180,7 +180,10 @@ INK2S: tuple[FieldDef, ...] = (
 )
 
 #: INK2R field for each BAS range (first match wins), for accounts without ``#SRU``.
-#: The common codes are the brief's (§6); the finer ranges follow BAS's grouping.
+#: The common codes are the brief's (§6); the finer ranges follow BAS's grouping and
+#: agree with the #SRU codes of the BAS-charted files of the shared corpus (inventory
+#: groups, 49xx changes in stock, 828x, 838x). Purchases 4000–4899 go to 3.5 råvaror;
+#: a trading company codes them 7512 (3.6 handelsvaror) with #SRU.
 BAS_TO_INK2R: tuple[tuple[str, str, str], ...] = (
     ("1088", "1088", "2.2"),
     ("1000", "1099", "2.1"),
@@ -196,7 +199,8 @@ BAS_TO_INK2R: tuple[tuple[str, str, str], ...] = (
     ("1360", "1369", "2.11"),
     ("1370", "1399", "2.12"),
     ("1300", "1399", "2.9"),
-    ("1410", "1439", "2.13"),
+    ("1430", "1439", "2.14"),
+    ("1400", "1429", "2.13"),
     ("1440", "1449", "2.14"),
     ("1450", "1469", "2.15"),
     ("1470", "1479", "2.17"),
@@ -239,7 +243,11 @@ BAS_TO_INK2R: tuple[tuple[str, str, str], ...] = (
     ("3000", "3799", "3.1"),
     ("3800", "3899", "3.3"),
     ("3900", "3999", "3.4"),
-    ("4940", "4979", "3.2-"),
+    ("4900", "4909", "3.2-"),
+    ("4940", "4959", "3.2-"),
+    ("4960", "4969", "3.6"),
+    ("4970", "4979", "3.2-"),
+    ("4990", "4999", "3.2-"),
     ("4000", "4999", "3.5"),
     ("5000", "6999", "3.7"),
     ("7000", "7699", "3.8"),
@@ -247,9 +255,9 @@ BAS_TO_INK2R: tuple[tuple[str, str, str], ...] = (
     ("7900", "7999", "3.11"),
     ("8000", "8099", "3.12+"),
     ("8100", "8199", "3.13+"),
-    ("8270", "8289", "3.17"),
+    ("8270", "8279", "3.17"),
     ("8200", "8299", "3.15+"),
-    ("8370", "8379", "3.17"),
+    ("8370", "8389", "3.17"),
     ("8300", "8399", "3.16"),
     ("8400", "8499", "3.18"),
     ("8810", "8810", "3.22"),
