@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def env(served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _json(capsys: pytest.CaptureFixture[str], status: int, want: int) -> dict[str, object]:
+def _json(capsys: pytest.CaptureFixture[str], status: int, want: int) -> dict[str, Any]:
     out, err = capsys.readouterr()
     assert status == want, (out, err)
     assert "Traceback" not in err
@@ -63,14 +64,14 @@ def test_login_pull_roundtrip_and_push_again(env: Path, capsys: pytest.CaptureFi
         0,
     )
     assert trip["verified"] is True
-    posted = trip["push"]["vouchers"]  # type: ignore[index]
+    posted = trip["push"]["vouchers"]
     assert [(v["series"], v["number"], v["status"]) for v in posted] == [
         ("I", n, "posted") for n in range(1, 6)
     ]
     assert (env / "out" / "556742-3180_2025_bokslut.xlsx").is_file()
 
     again = _json(capsys, main(["fortnox", "push", "out", "--json"]), 0)
-    assert [(v["number"], v["status"]) for v in again["vouchers"]] == [  # type: ignore[union-attr]
+    assert [(v["number"], v["status"]) for v in again["vouchers"]] == [
         (n, "existing") for n in range(1, 6)
     ]
     status = main(["fortnox", "push", "out"])

@@ -104,7 +104,7 @@ amounts = st.decimals(
     allow_nan=False,
     allow_infinity=False,
 ).filter(lambda d: d != 0)
-texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 
 
 @settings(max_examples=60, deadline=None)
