@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import attrs
 
-from closing import AssetInputs, ClosingSettings, close
+from closing import AssetInputs, ClosingSettings, apply, close, trial_balance
 from closing.taxreturn import TaxReturn, form_fields, tax_return
+from closing.taxreturn.build import after_closing
 from sie.model import SieFile
 from tests.closing_support import ledger
 from tests.test_closing_examples import example_1, example_2, example_3
@@ -403,3 +404,14 @@ def test_filer_text_is_made_latin1_and_reported() -> None:
     assert "closing-sru-address" in codes(tr)
     assert (tr.filer.postcode, tr.filer.town) == ("", "")
     assert tr.fileable
+
+
+def test_balances_after_closing_are_those_of_the_applied_ledger() -> None:
+    """For a file with transactions, the return's post-closing balances are exactly
+    ``trial_balance(apply(model, result))``, new accounts (2125) included."""
+    model = example_2()
+    result = close(model, assets=AssetInputs(acquisitions={2025: Decimal(100_000)}))
+    mine = {x.account: (x.ub, x.is_result) for x in after_closing(result) if x.ub}
+    applied = trial_balance(apply(model, result))
+    assert mine == {x.account: (x.ub, x.is_result) for x in applied.lines if x.ub}
+    assert mine["2125"] == (Decimal("-101000.00"), False)
