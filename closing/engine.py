@@ -20,7 +20,6 @@ from closing.appropriations import (
     PfondPlan,
     allocate,
     cover_loss,
-    months_in,
     overavskrivning,
     pfond_plan,
 )
@@ -379,7 +378,7 @@ def _overavskrivning(
                 "Give AssetInputs (opening tax value, acquisitions, disposals) to book them.",
             )
         ]
-    return overavskrivning(tb, tax_year, rates, settings.accounts, assets, months_in(year))
+    return overavskrivning(tb, tax_year, rates, settings.accounts, assets, dates.months_of(year))
 
 
 def apply(model: SieFile, result: ClosingResult) -> SieFile:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from closing.appropriations import Fund, PfondPlan, fy_start
+from closing.pfond import Fund, PfondPlan
 from closing.settings import (
     ACCOUNT_NAMES,
     PFOND_NAME,
@@ -104,7 +104,7 @@ def closing_entries(
     acc, series, sign = settings.accounts, settings.series, settings.sign
     assert year.end is not None
     day, tax_year = year.end, year.end.year
-    label = dates.year_label(fy_start(year), day)
+    label = dates.year_label(dates.start_of(year), day)
     made: list[Voucher | None] = [
         transfer(
             series,
@@ -217,7 +217,7 @@ def year_result_voucher(
     return transfer(
         settings.series,
         year.end,
-        f"Årets resultat {dates.year_label(fy_start(year), year.end)}",
+        f"Årets resultat {dates.year_label(dates.start_of(year), year.end)}",
         acc.result_transfer,
         acc.result_equity,
         arets,

@@ -55,4 +55,32 @@ def months(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-__all__ = ["UNKNOWN", "Span", "iso", "months", "span_json", "span_text", "year_label"]
+def start_of(year: Span) -> dt.date:
+    """The first day of a financial year; a twelve-month year when the file omits it
+    (4I files may give only the end). The end must be known."""
+    if year.start is not None:
+        return year.start
+    if year.end is None:
+        raise ValueError("a financial year without an end date has no start either")
+    end = year.end
+    return (dt.date(end.year - 1, end.month, 1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def months_of(year: Span) -> int:
+    """Length of a financial year in months (its start assumed as :func:`start_of` does)."""
+    if year.end is None:
+        raise ValueError("a financial year without an end date has no length")
+    return months(start_of(year), year.end)
+
+
+__all__ = [
+    "UNKNOWN",
+    "Span",
+    "iso",
+    "months",
+    "months_of",
+    "span_json",
+    "span_text",
+    "start_of",
+    "year_label",
+]

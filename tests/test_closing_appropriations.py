@@ -16,14 +16,13 @@ from closing.appropriations import (
     allocate,
     cover_loss,
     fund_year,
-    fy_start,
     inventarier_lines,
     main_rule_residual,
-    months_in,
     overavskrivning,
     pfond_plan,
     reverse_oldest_first,
 )
+from sie import dates
 from sie.model import Account, FinancialYear
 from tests.closing_support import dec, ledger
 
@@ -52,8 +51,14 @@ def test_months_and_start_of_broken_and_extended_years() -> None:
     extended = FinancialYear(0, dt.date(2024, 7, 1), dt.date(2025, 12, 31))
     short = FinancialYear(0, dt.date(2025, 7, 1), dt.date(2025, 12, 31))
     no_start = FinancialYear(0, None, dt.date(2025, 6, 30))
-    assert [months_in(y) for y in (calendar, extended, short)] == [12, 18, 6]
-    assert fy_start(no_start) == dt.date(2024, 7, 1) and months_in(no_start) == 12
+    assert [dates.months_of(y) for y in (calendar, extended, short)] == [12, 18, 6]
+    assert dates.start_of(no_start) == dt.date(2024, 7, 1) and dates.months_of(no_start) == 12
+    assert [dates.year_label(dates.start_of(y), y.end) for y in (calendar, extended)] == [  # type: ignore[arg-type]
+        "2025",
+        "2024/2025",
+    ]
+    assert dates.span_text(FinancialYear(0, None, None)) == "? – ?"
+    assert dates.span_json(short) == {"start": "2025-07-01", "end": "2025-12-31"}
 
 
 def funds_2025():  # type: ignore[no-untyped-def]
