@@ -289,6 +289,8 @@ class Invoice:
     booked: bool = True
     currency: str = "SEK"
     rate: Decimal = Decimal(1)
+    #: The number payments refer to (a supplier invoice's ``GivenNumber``); ``number`` if empty.
+    payment_key: str = ""
 
 
 @attrs.frozen(slots=True)
@@ -348,7 +350,10 @@ def open_at_year_end(
         if inv.final_pay_date is not None and inv.final_pay_date <= year_end:
             continue
         if payments is not None and not foreign:
-            paid = sum((a for d, a in payments.get(inv.number, []) if d <= year_end), Decimal(0))
+            paid = sum(
+                (a for d, a in payments.get(inv.payment_key or inv.number, []) if d <= year_end),
+                Decimal(0),
+            )
             open_amount = inv.total - paid
         elif inv.final_pay_date is not None:
             open_amount = inv.total
@@ -421,7 +426,10 @@ def _customer_invoice(item: Mapping[str, Any]) -> Invoice:
 
 
 def _supplier_invoice(item: Mapping[str, Any]) -> Invoice:
-    number = _text(item.get("GivenNumber"))
+    """The supplier's own invoice number names the item (what the accountant sees on paper);
+    Fortnox's ``GivenNumber`` is what payments refer to."""
+    given = _text(item.get("GivenNumber"))
+    number = _text(item.get("InvoiceNumber")) or given
     total = _decimal(item.get("Total"), f"Total of supplier invoice {number}")
     balance = _decimal(item.get("Balance"), f"Balance of supplier invoice {number}")
     if item.get("Credit") in (True, "true") and total > 0:  # a credit note reduces the debt
@@ -438,6 +446,7 @@ def _supplier_invoice(item: Mapping[str, Any]) -> Invoice:
         booked=bool(item.get("Booked", True)),
         currency=_text(item.get("Currency") or "SEK"),
         rate=_rate(item),
+        payment_key=given,
     )
 
 
