@@ -52,15 +52,11 @@ def closing_figures(result: ClosingResult) -> ClosingFigures:
     if tax is None or plan is None:
         return ClosingFigures(result.arets_resultat, (), ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, None)
     return ClosingFigures(
-        arets_resultat=result.arets_resultat,
-        adjustments=tuple((a.field, a.account, a.amount) for a in tax.adjustments),
-        schablonintakt=plan.schablonintakt,
-        funds_at_start=plan.funds_at_start,
-        schablon_rate=plan.schablon_rate,
-        upprakning=plan.upprakning,
-        previous_deficit=tax.previous_deficit,
-        taxable_income_exact=tax.taxable_income_exact,
-        rates_year=result.rates.year if result.rates else None,
+        result.arets_resultat,
+        tuple((a.field, a.account, a.amount) for a in tax.adjustments),
+        *(plan.schablonintakt, plan.funds_at_start, plan.schablon_rate, plan.upprakning),
+        *(tax.previous_deficit, tax.taxable_income_exact),
+        result.rates.year if result.rates else None,
     )
 
 
