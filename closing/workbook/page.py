@@ -47,8 +47,12 @@ def header(ws: Worksheet, row: int, titles: Sequence[str], right: Iterable[int] 
     for col, heading in enumerate(titles, start=1):
         cell = text(ws, row, col, heading, BOLD, HEADER_FILL)
         cell.border = HEADER_BORDER
+        # A left-aligned title after a right-aligned one keeps a little distance.
         cell.alignment = Alignment(
-            wrap_text=True, vertical="center", horizontal="right" if col in flush else "left"
+            wrap_text=True,
+            vertical="center",
+            horizontal="right" if col in flush else "left",
+            indent=0 if col in flush or col == 1 else 1,
         )
     ws.row_dimensions[row].height = 30
 

@@ -75,7 +75,7 @@ def write(book: Book) -> None:
         ],
         right=(5, 6, 7),
     )
-    widths = {1: 8, 2: 9, 3: 9, 4: 56, 5: 16, 6: 17, 7: 11, 8: 58}
+    widths = {1: 8, 2: 9, 3: 8, 4: 68, 5: 15, 6: 15, 7: 10, 8: 62}
     row = head + 1
     if tr is None or tr.tax_year is None or not tr.form_names:
         why = (
@@ -92,11 +92,11 @@ def write(book: Book) -> None:
         group_row(ws, row, "Iakttagelser om deklarationen", 8)
         row += 1
         for f in tr.findings:
-            text(ws, row, 1, f.code)
-            cell = text(ws, row, 4, f.message)
-            cell.alignment = WRAP
+            text(ws, row, 1, f.code).alignment = WRAP
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+            text(ws, row, 4, f.message).alignment = WRAP
             ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=8)
-            ws.row_dimensions[row].height = 15 * (len(f.message) // 150 + 1)
+            ws.row_dimensions[row].height = 15 * (len(f.message) // 170 + 1)
             row += 1
     finish(ws, r, head, "E5", widths)
 
@@ -171,7 +171,7 @@ def _field(
         book.name(_key(form, field.id), ws, field_row, 6)
         book.formula(ws, field_row, 7, f"=E{field_row}-F{field_row}", WHOLE)
         flag_differences(ws, f"G{field_row}:G{field_row}")
-    text(ws, field_row, 8, source, NOTE_FONT)
+    text(ws, field_row, 8, source, NOTE_FONT).alignment = INDENT
     style_row(ws, field_row, 1, 8, font=None, border=SUM_BORDER)
     return row + 1
 
@@ -181,27 +181,24 @@ def _account_row(
 ) -> None:
     """One account behind a field: its balance in the form's sign (INK2R: after
     closing, credit fields turned; INK2S adjustments: the booked balance, debit +)."""
-    text(ws, row, 3, account).alignment = INDENT
+    text(ws, row, 3, account)
     text(ws, row, 4, book.account_name(account)).alignment = INDENT
     if form == "INK2R":
         formula = book.ub_after_formula(account, f"$C{row}")
         if definition.side == "C":
             formula = f"=-({formula[1:]})"
-        note = "UB efter bokslut" + (", kredit som positivt" if definition.side == "C" else "")
     else:
         tb_row = book.tb_row.get(account)
         formula = f"='Råbalans'!G{tb_row}" if tb_row is not None else "=0"
-        note = "Råbalans, UB (debet +)"
     book.formula(ws, row, 6, formula, AMOUNT)
-    text(ws, row, 8, note, NOTE_FONT).alignment = INDENT
 
 
 def _account_source(form: str, definition: FieldDef) -> str:
     if form == "INK2S":
         sign = "läggs till" if definition.sign > 0 else "dras av"
-        return f"Kontona nedan, bokfört saldo ({sign}); bladet Skatteberäkning"
+        return f"Kontona: bokfört saldo, debet + ({sign}); bladet Skatteberäkning"
     side = "debet" if definition.side == "D" else "kredit"
-    return f"Kontona nedan, UB efter bokslut ({side} positivt), öre stryks"
+    return f"Kontona: UB efter bokslut, {side} som positivt; öre stryks"
 
 
 def _arets(id: str, fields: Mapping[str, Field], defs: Mapping[str, FieldDef]) -> tuple[str, str]:

@@ -38,7 +38,7 @@ def write(book: Book) -> None:
         f"{r.overavskrivning_accounts[1]}.",
     )
     head = 4
-    header(ws, head, ["", "", "Belopp", "Andel", "Underlag", "Kommentar"], right=(3, 4, 5))
+    header(ws, head, ["", "Post", "Belopp", "Andel", "Underlag", "Kommentar"], right=(3, 4, 5))
     if not r.closed or over is None:
         why = (
             "Bokslutet är inte gjort: se Översikt."

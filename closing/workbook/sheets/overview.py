@@ -13,6 +13,7 @@ from closing.workbook.page import (
     flag_status,
     style_row,
 )
+from closing.workbook.sheets.tax_account import net_after_final_tax
 from closing.workbook.styles import (
     AMOUNT,
     BOLD,
@@ -86,6 +87,12 @@ def write(book: Book) -> None:
             ("Beskattningsbar inkomst", "={tax_taxable}", "overview:taxable", t.taxable_income),
             ("Skatt på årets resultat", "={tax_tax}", "overview:tax", t.tax),
             ("Årets resultat", "={tax_arets}", "overview:arets", r.arets_resultat),
+            (
+                "Skattekontot efter slutlig skatt (tillgodo +, att betala −)",
+                "={tk_net}",
+                "overview:tax_account",
+                net_after_final_tax(book),
+            ),
         ]
         if r.overavskrivning is not None:
             figures.insert(

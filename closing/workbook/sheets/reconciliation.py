@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from closing.attachments import Attachment
 from closing.workbook.cells import Book, text
+from closing.workbook.layout import PRELIMINARY_TAX, TAX_ACCOUNT
 from closing.workbook.page import (
     finish,
     flag_differences,
@@ -124,4 +125,6 @@ def _specification(
         account == r.overavskrivning_accounts[1]
     ):
         return None, "Överavskrivningar"
+    if account == acc.tax_liability or account in PRELIMINARY_TAX or account in TAX_ACCOUNT:
+        return None, "Skattekonto"
     return None, ""

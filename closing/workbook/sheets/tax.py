@@ -56,7 +56,7 @@ def write(book: Book) -> None:
     t, p = r.tax, r.pfond
     settings = r.settings
     head = 4
-    header(ws, head, ["INK2S", "", "Belopp", "Källa / kommentar"], right=(3,))
+    header(ws, head, ["INK2S", "Post", "Belopp", "Källa / kommentar"], right=(3,))
     row = head + 1
     text(ws, row, 2, "Inställningar", BOLD, GROUP_FILL)
     style_row(ws, row, 1, 4, font=None, border=None, fill=GROUP_FILL)
@@ -266,22 +266,23 @@ def write(book: Book) -> None:
     book.name("tax_alloc", ws, int(alloc[1:]), 3)
     exact = step_row(
         "",
-        "Skattemässigt resultat",
+        "Skattemässigt resultat (överskott +, underskott −)",
         f"={surplus}-{deficit}-{booked_alloc}-{alloc}",
         key="taxable_income_exact",
         expected=t.taxable_income_exact,
+        note="INK2S 4.15/4.16 i hela kronor: bladet INK2",
     )
     taxable = step_row(
-        "4.15",
-        "Beskattningsbar inkomst (avrundad nedåt)",
+        "",
+        "Beskattningsbar inkomst, avrundad nedåt till hela tiotal kronor",
         f"=IF({exact}>0,ROUNDDOWN(ROUND({exact}/{step},6),0)*{step},0)",
         key="taxable_income",
         expected=t.taxable_income,
         bold=True,
     )
     step_row(
-        "4.16",
-        "Underskott att föra vidare till nästa år",
+        "",
+        "Underskott att föra vidare till nästa år (hela kronor)",
         f"=IF({exact}<0,ROUNDDOWN(-{exact},0),0)",
         key="deficit_carried_forward",
         expected=t.deficit_carried_forward,

@@ -22,7 +22,15 @@ from closing.workbook.page import (
     style_row,
     title,
 )
-from closing.workbook.styles import BOLD, INDENT, NOTE_FONT, RESULT_FILL, TOLERANCE, TOTAL_BORDER
+from closing.workbook.styles import (
+    BOLD,
+    INDENT,
+    NOTE_FONT,
+    RESULT_FILL,
+    TOLERANCE,
+    TOTAL_BORDER,
+    WRAP,
+)
 from sie import amounts
 from sie.amounts import ZERO
 
@@ -41,10 +49,27 @@ def _accounts(book: Book, accounts: AccountRange, default: str) -> list[str]:
     return sorted(set(used)) or [default]
 
 
+def _liability_accounts(book: Book) -> list[str]:
+    own = book.result.settings.accounts.tax_liability
+    return _accounts(book, AccountRange(own, own), own)
+
+
+def net_after_final_tax(book: Book) -> Decimal:
+    """The skattekonto's balance once the final tax is settled (credit + , owed −):
+    1630 + 2518 − the tax owed on 2512, all after closing."""
+
+    def total(accounts: Sequence[str]) -> Decimal:
+        return sum((book.ub_after(a) for a in accounts), ZERO)
+
+    owed = -total(_liability_accounts(book))
+    paid = total(_accounts(book, PRELIMINARY_TAX, PRELIMINARY_TAX.first))
+    on_account = total(_accounts(book, TAX_ACCOUNT, TAX_ACCOUNT.first))
+    return on_account - (owed - paid)
+
+
 def write(book: Book) -> None:
     ws = book.sheet(SHEET)
     r = book.result
-    acc = r.settings.accounts
     title(
         ws,
         r,
@@ -95,8 +120,7 @@ def write(book: Book) -> None:
 
     group_row(ws, row, "Årets inkomstskatt", 4)
     row += 1
-    own = AccountRange(acc.tax_liability, acc.tax_liability)
-    liability = _accounts(book, own, acc.tax_liability)
+    liability = _liability_accounts(book)
     first, last = accounts_block(liability, -1, "tk:liability", "skuld, kredit (UB efter bokslut)")
     booked = -sum((book.ub_after(a) for a in liability), ZERO)
     tax_row = total("Skatteskuld enligt bokföringen", f"=SUM(C{first}:C{last})", "tk:tax", booked)
@@ -137,7 +161,8 @@ def write(book: Book) -> None:
     balance_row = total(
         "Saldo på skattekontot enligt bokföringen", f"=SUM(C{first}:C{last})", "tk:on", on_account
     )
-    net = on_account - (booked - paid)
+    net = net_after_final_tax(book)
+    assert net == on_account - (booked - paid)
     net_row = total(
         "Saldo när den slutliga skatten är avräknad",
         f"=C{balance_row}-C{remaining_row}",
@@ -145,6 +170,7 @@ def write(book: Book) -> None:
         net,
     )
     text(ws, net_row, 4, "tillgodo +, att betala −", NOTE_FONT).alignment = INDENT
+    book.name("tk_net", ws, net_row, 3)
     row += 1
     verdict = f'=IF(C{net_row}<-{TOLERANCE},"Att betala","Att få tillbaka")'
     book.formula(ws, row, 2, verdict, "General", font=BOLD)
@@ -161,6 +187,8 @@ def write(book: Book) -> None:
         "Saldot på 1630 kan också avse moms och arbetsgivaravgifter som ännu inte dragits.",
     )
     for note in notes:
-        text(ws, row, 2, note, NOTE_FONT)
+        text(ws, row, 2, note, NOTE_FONT).alignment = WRAP
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        ws.row_dimensions[row].height = 15 * (len(note) // 110 + 1)
         row += 1
     finish(ws, r, head, "A5", {1: 10, 2: 62, 3: 17, 4: 42})
