@@ -110,7 +110,7 @@ def build_ink2r(
                 finding(
                     "closing-sru-unmapped",
                     f"Account {line.account} {line.name!r} holds {format(line.ub)} but maps to "
-                    "no INK2R field (no #SRU code and no BAS range): the amount is missing "
+                    "no INK2R field (no usable #SRU code, no BAS range): the amount is missing "
                     "from the return. Give the account an SRU code in the bookkeeping program.",
                 )
             )
