@@ -177,6 +177,25 @@ def test_balance_on_corpus_4e_files_equals_the_file_where_consistent_and_says_wh
         assert "Consistent: for all" in text
 
 
+@pytest.mark.parametrize("path", corpus_params())
+def test_balance_on_corpus_sie_1_to_3_files_sums_as_the_files_own_balances(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    """Types 1–3 carry no transactions: the råbalans is the file's #IB/#UB/#RES, so it
+    sums to zero exactly where the file's own #UB and #RES do (issue 7 §1)."""
+    validation = load(path)
+    if validation.model is None or validation.model.sie_type not in ("1", "2", "3"):
+        pytest.skip("not a readable SIE 1-3 file")
+    own = sum(file_figures(validation.model).values(), ZERO)
+    code, data = run_json(capsys, "balance", str(path))
+    assert code == (0 if validation.ok else 1)
+    assert Decimal(data["balance_sum"]) + Decimal(data["result_sum"]) == own
+    assert data["differences"] == []
+    code, text, _err = run(capsys, "balance", str(path))
+    assert ("NOT BALANCED" in text) == (own != 0)
+    assert "nothing to check its balances against" in text
+
+
 # --------------------------------------------------------------------------- close: the sample
 
 
