@@ -16,7 +16,7 @@ import attrs
 
 from closing.findings import Finding, finding
 from closing.settings import AccountRange, ClosingAccounts
-from sie import bas, dates
+from sie import amounts, bas, dates
 from sie.amounts import ZERO
 from sie.model import FinancialYear, SieFile
 
@@ -160,17 +160,17 @@ class TrialBalance:
                     "account": x.account,
                     "name": x.name,
                     "class": x.klass,
-                    "ib": str(x.ib),
-                    "movement": str(x.movement),
-                    "ub": str(x.ub),
-                    "prev_ub": None if x.prev_ub is None else str(x.prev_ub),
-                    "file_ub": None if x.file_ub is None else str(x.file_ub),
+                    "ib": amounts.to_json(x.ib),
+                    "movement": amounts.to_json(x.movement),
+                    "ub": amounts.to_json(x.ub),
+                    "prev_ub": amounts.to_json(x.prev_ub),
+                    "file_ub": amounts.to_json(x.file_ub),
                 }
                 for x in self.lines
             ],
-            "result_before_appropriations": str(self.result_before_appropriations),
-            "balance_sum": str(self.balance_sum),
-            "result_sum": str(self.result_sum),
+            "result_before_appropriations": amounts.to_json(self.result_before_appropriations),
+            "balance_sum": amounts.to_json(self.balance_sum),
+            "result_sum": amounts.to_json(self.result_sum),
             "findings": [f.to_json() for f in self.findings],
         }
 
