@@ -52,7 +52,7 @@ def header(ws: Worksheet, row: int, titles: Sequence[str], right: Iterable[int] 
             wrap_text=True,
             vertical="center",
             horizontal="right" if col in flush else "left",
-            indent=0 if col in flush or col == 1 else 1,
+            indent=1 if col - 1 in flush and col not in flush else 0,
         )
     ws.row_dimensions[row].height = 30
 
