@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fortnox_bridge import errors, reads
 from fortnox_bridge.auth import OAuth
@@ -246,3 +248,83 @@ def test_two_processes_refreshing_at_once_spend_one_refresh_token(tmp_path: Path
             with pytest.raises(errors.ReconnectRequired):
                 oauth.refresh(first.refresh_token)
             assert oauth.refresh(stored.refresh_token).refresh_token
+
+
+def test_post_refused_by_a_429_is_sent_again_and_stored_once(tmp_path: Path):
+    env = _faulty(tmp_path, "429-storm:@2:2")
+    with env.client() as client:
+        year = _year(client)
+        answer = client.post("/3/vouchers", VOUCHER, {"financialyear": year.id})
+        posted = reads.vouchers_on(client, year, "A", dt.date(2025, 12, 31))
+    assert client.stats.rate_limited == 2
+    assert [v.number for v in posted].count(answer["Voucher"]["VoucherNumber"]) == 1
+    assert len([v for v in posted if v.description == "Test av klienten"]) == 1
+
+
+class LosesAnswers(httpx.BaseTransport):
+    """Wraps the sandbox transport; the listed request numbers time out on the way back.
+
+    The sandbox's drop-after-commit fault applies to writes only; this is a lost GET."""
+
+    def __init__(self, inner: httpx.BaseTransport, lose: set[int]) -> None:
+        self.inner = inner
+        self.lose = lose
+        self.seen = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/3/"):
+            self.seen += 1
+            if self.seen in self.lose:
+                self.inner.handle_request(request)  # the server did the work ...
+                raise httpx.ReadTimeout("timed out", request=request)  # ... the answer is lost
+        return self.inner.handle_request(request)
+
+
+def test_get_whose_answer_was_lost_is_retried(tmp_path: Path):
+    env = Env(tmp_path)
+    transport = LosesAnswers(env.sb.transport(), {2, 3})
+    with env.client(transport=transport) as client:
+        year = _year(client)
+        assert reads.locked_period(client) == dt.date(2025, 11, 30)
+    assert client.stats.transport_errors == 2 and client.stats.retries == 2
+    assert year.id >= 1
+    env = Env(tmp_path / "b")
+    transport = LosesAnswers(env.sb.transport(), set(range(1, 10)))
+    with (
+        env.client(transport=transport, max_retries=3) as client,
+        pytest.raises(errors.TransportError, match="no answer after 4 attempts"),
+    ):
+        _year(client)
+
+
+_CLEAN: list[tuple[list[reads.Account], list[reads.VoucherSeries]]] = []
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    p500=st.sampled_from([0.0, 0.1, 0.2]),
+    storm=st.sampled_from(["", ",429-storm:0.1:3", ",429-storm:@2:4"]),
+    expire=st.integers(min_value=1, max_value=6),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
+def test_reads_under_random_fault_schedules_give_the_clean_answer(
+    tmp_path_factory: pytest.TempPathFactory, p500: float, storm: str, expire: int, seed: int
+):
+    if not _CLEAN:
+        clean_env = Env(tmp_path_factory.mktemp("clean"))
+        with clean_env.client() as clean:
+            year = _year(clean)
+            _CLEAN.append((reads.accounts(clean, year), reads.voucher_series(clean, year)))
+    expected = _CLEAN[0]
+    spec = f"500:{p500}{storm},expire-token:@{expire},seed={seed}"
+    env = _faulty(tmp_path_factory.mktemp("faulty"), spec)
+    with env.client(max_retries=10, rng=random.Random(seed)) as client:
+        year = _year(client)
+        got = (reads.accounts(client, year), reads.voucher_series(client, year))
+        got_pages = client.list_all("/3/accounts", "Accounts", {"financialyear": year.id}, limit=50)
+    assert got == expected
+    assert [a["Number"] for a in got_pages] == [int(a.number) for a in expected[0]]
+    fired = env.sb.faults
+    assert client.stats.server_errors == fired.count("500")
+    assert client.stats.rate_limited == fired.count("429-storm")
+    assert client.stats.auth_renewals == fired.count("expire-token")

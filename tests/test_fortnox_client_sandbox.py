@@ -319,3 +319,70 @@ def test_no_token_or_secret_in_logs_errors_reprs_or_json(
             assert secret not in text
     # the store file is the one place they live
     assert stored.access_token in env.store.path.read_text(encoding="utf-8")
+
+
+def test_without_the_payment_scope_invoices_are_approximated_and_say_so(env: Env):
+    scopes = tuple(s for s in SCOPES if s != "payment")
+    with env.client(scopes=scopes) as client:
+        year = reads.financial_year_for(client, dt.date(2025, 12, 31))
+        result = reads.open_customer_invoices(client, year)
+    assert not result.exact
+    assert "payments not readable" in result.notes[0] and "approximated" in result.notes[0]
+    assert result.items  # still the open invoices, from today's state
+
+
+# -- service accounts, revoke, a refresh answered twice ----------------------------------------
+def test_service_account_uses_client_credentials_and_no_refresh_token(env: Env):
+    tenant = str(env.sb.tenant(ORGNR).database_number)
+    env.sb.authorize(scopes=list(SCOPES), tenant=ORGNR, service=True)  # the admin consents
+    with FortnoxClient.service_account(
+        env.config,
+        tenant,
+        transport=env.sb.transport(),
+        store=env.store,
+        limiter=env.limiter,
+        now=env.now,
+    ) as client:
+        stored = env.store.get(tenant)
+        assert stored is not None and stored.refresh_token is None and stored.service_account
+        assert reads.company_information(client).organisation_number == ORGNR
+        env.clock.advance(3601)
+        calls = client.oauth.token_requests
+        assert reads.company_information(client).database_number == tenant
+        assert client.oauth.token_requests == calls + 1  # client credentials again
+        renewed = env.store.get(tenant)
+        assert renewed is not None and renewed.refresh_token is None
+        assert renewed.access_token != stored.access_token
+
+
+def test_service_account_without_consent_is_refused_clearly(env: Env):
+    tenant = str(env.sb.tenant(ORGNR).database_number)
+    with pytest.raises(errors.FortnoxAuthError) as info:
+        FortnoxClient.service_account(
+            env.config, tenant, transport=env.sb.transport(), store=env.store
+        )
+    assert "service account" in str(info.value).lower()
+
+
+def test_disconnect_revokes_the_refresh_token(env: Env):
+    client = env.client()
+    stored = env.store.get(client.tenant)
+    assert stored is not None and stored.refresh_token
+    client.disconnect()
+    assert env.store.get(client.tenant) is None
+    with pytest.raises(errors.ReconnectRequired):
+        client.oauth.refresh(stored.refresh_token)
+    with pytest.raises(errors.TokenStoreError, match="bokslut fortnox login"):
+        reads.company_information(client)
+    client.close()
+
+
+def test_a_refresh_answered_twice_ends_in_connect_again(tmp_path: Path):
+    env = Env(tmp_path, faults="refresh-twice:@1")
+    with env.client() as client:
+        env.clock.advance(3601)
+        reads.company_information(client)  # refreshed; the token we got is already spent
+        env.clock.advance(3601)
+        with pytest.raises(errors.ReconnectRequired) as info:
+            reads.company_information(client)
+    assert "customer must connect again" in str(info.value)
