@@ -124,6 +124,13 @@ def test_closing_invariant(
     register_total = sum((f.closing for f in result.pfond.funds), dec(0))
     funds_after = -sum((x.ub for x in after.in_range(AccountRange("2110", "2139"))), dec(0))
     assert register_total == funds_after
+    # cover-loss reverses just enough (to the öre) to bring the taxable result to zero,
+    # or everything when the funds do not suffice; it then allocates nothing.
+    voluntary = [r for r in result.pfond.reversals if not r.forced]
+    if cfg.reverse_pfond == "cover-loss" and voluntary:
+        emptied = all(f.closing == 0 for f in result.pfond.funds if f.year and f.year < year)
+        assert emptied or dec(0) <= result.tax.taxable_income_exact <= dec("0.05")
+        assert result.tax.pfond_allocation == 0
     # Överavskrivningar: the tax value never goes below the lowest allowed value.
     over = result.overavskrivning
     if over is not None:
