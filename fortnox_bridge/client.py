@@ -341,7 +341,7 @@ class FortnoxClient:
         key = (self.config.client_id, self.tenant)
         while True:
             token = self.tokens.access_token()
-            self.limiter.acquire(key)
+            stamp = self.limiter.acquire(key)
             headers = {"Authorization": f"Bearer {token}", "Accept": accept}
             if content is not None:
                 headers["Content-Type"] = "application/json"
@@ -353,6 +353,7 @@ class FortnoxClient:
                     headers=headers,
                 )  # fmt: skip
             except httpx.TransportError as exc:
+                self.limiter.complete(key, stamp)
                 self.stats.transport_errors += 1
                 reason = type(exc).__name__
                 log.warning("%s %s: connection problem (%s)", method, what, reason)
@@ -380,6 +381,7 @@ class FortnoxClient:
                 self._pause(attempt, None, method, what)
                 attempt += 1
                 continue
+            self.limiter.complete(key, stamp)
             elapsed = (time.monotonic() - started) * 1000
             status = response.status_code
             log.debug("%s %s -> %d (%.0f ms)", method, what, status, elapsed)

@@ -53,7 +53,10 @@ class SlidingWindow:
         return sent[0] + self.period - now
 
     def acquire(self, key: Hashable) -> float:
-        """Wait for room, then count one request for ``key``; returns the seconds waited."""
+        """Wait for room, then count one request for ``key`` now.
+
+        Returns the time stamp recorded, to hand to :meth:`complete` when the answer arrives.
+        """
         waited = 0.0
         while True:
             with self._mutex:
@@ -62,9 +65,27 @@ class SlidingWindow:
                 if wait <= 0:
                     self._sent[key].append(now)
                     self.waited += waited
-                    return waited
+                    return now
             self.sleep(wait)
             waited += wait
+
+    def complete(self, key: Hashable, stamp: float) -> None:
+        """Move a request's entry from its send time to now, when its answer has arrived.
+
+        Fortnox counts a request when it arrives, somewhere between our send and the answer;
+        counting from the answer keeps network delay from ever squeezing 26 into its window.
+        """
+        with self._mutex:
+            sent = self._sent.get(key)
+            if not sent:
+                return
+            try:
+                sent.remove(stamp)
+            except ValueError:
+                return
+            sent.append(self.clock())
+            if len(sent) > 1 and sent[-2] > sent[-1]:
+                self._sent[key] = deque(sorted(sent))
 
     def penalise(self, key: Hashable, seconds: float) -> None:
         """After a 429: treat the window as full for ``seconds`` so other threads wait too."""

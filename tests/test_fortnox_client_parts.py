@@ -203,12 +203,26 @@ def test_sliding_window_allows_25_then_waits_for_the_oldest():
     clock = FakeClock()
     window = SlidingWindow(25, 5.0, clock=clock, sleep=clock.sleep)
     for i in range(25):
-        assert window.acquire(("cid", "t1")) == 0
+        window.acquire(("cid", "t1"))
         clock.now += 0.01 * (i < 24)
+    assert clock.sleeps == []
     # 25 sent within 0.24 s: the 26th waits until the first leaves the window
-    assert window.acquire(("cid", "t1")) == pytest.approx(5.0 - 0.24)
+    window.acquire(("cid", "t1"))
+    assert clock.sleeps == [pytest.approx(5.0 - 0.24)]
     # another tenant has its own budget
-    assert window.acquire(("cid", "t2")) == 0
+    window.acquire(("cid", "t2"))
+    assert len(clock.sleeps) == 1
+
+
+def test_sliding_window_counts_a_request_from_its_answer():
+    clock = FakeClock()
+    window = SlidingWindow(2, 5.0, clock=clock, sleep=clock.sleep)
+    first = window.acquire("k")
+    clock.now += 0.8  # a slow answer: Fortnox may have counted it as late as this
+    window.complete("k", first)
+    window.acquire("k")
+    window.acquire("k")  # waits until 5 s after the first ANSWER, not its send
+    assert clock.now == pytest.approx(1000.0 + 0.8 + 5.0)
 
 
 @settings(max_examples=50, deadline=None)
