@@ -15,9 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from closing.settings import AccountRange
 from closing.trial_balance import TrialBalanceLine
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, text
-from closing.workbook.page import group_row, style_row
-from closing.workbook.styles import AMOUNT_BLANK_ZERO, NOTE_FONT
 from sie import bas
 from sie.amounts import ZERO
 
@@ -120,20 +120,20 @@ def write_section(
     """A titled group of account rows with a SUM row under it. ``negate`` shows
     credits as positive (equity, liabilities, income). Returns (sum row, next free row)."""
     last_col = columns.last
-    group_row(ws, row, heading, last_col)
+    page.group_row(ws, row, heading, last_col)
     row += 1
     first = row
     for x in lines:
         write_line(book, ws, row, x, negate=negate, columns=columns)
         row += 1
     if not lines:
-        text(ws, row, 2, "Inga konton", NOTE_FONT)
+        text(ws, row, 2, "Inga konton", st.NOTE_FONT)
         row += 1
     text(ws, row, 2, f"Summa {heading[:1].lower()}{heading[1:]}")
     for col in range(3, last_col + 1):
         letter = get_column_letter(col)
         book.formula(ws, row, col, f"=SUM({letter}{first}:{letter}{row - 1})")
-    style_row(ws, row, 1, last_col)
+    page.style_row(ws, row, 1, last_col)
     return row, row + 2
 
 
@@ -155,7 +155,7 @@ def write_line(
     before = get_column_letter(columns.before)
     closing = get_column_letter(columns.closing)
     book.formula(
-        ws, row, columns.closing, f"={sign}{book.closing_sum(f'$A{row}')}", AMOUNT_BLANK_ZERO
+        ws, row, columns.closing, f"={sign}{book.closing_sum(f'$A{row}')}", st.AMOUNT_BLANK_ZERO
     )
     book.formula(
         ws,

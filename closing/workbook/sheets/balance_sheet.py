@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from openpyxl.utils import get_column_letter
 
 from closing.trial_balance import TrialBalanceLine
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, text
 from closing.workbook.layout import BALANCE_REST, BALANCE_SECTIONS, Side
-from closing.workbook.page import finish, flag_differences, header, style_row, title
 from closing.workbook.statements import (
     BALANCE_COLUMNS,
     Placement,
@@ -18,7 +19,6 @@ from closing.workbook.statements import (
     sum_of,
     write_section,
 )
-from closing.workbook.styles import BOLD, RESULT_FILL, TOTAL_BORDER
 
 SHEET = "Balansräkning"
 
@@ -26,14 +26,14 @@ SHEET = "Balansräkning"
 def write(book: Book) -> None:
     ws = book.sheet(SHEET)
     r = book.result
-    title(
+    page.title(
         ws,
         r,
         "Balansräkning",
         "Tillgångar med bokföringens tecken; eget kapital och skulder som positiva belopp.",
     )
     head = 4
-    header(
+    page.header(
         ws,
         head,
         ["Konto", "Kontonamn", "IB", "UB före bokslut", "Bokslutsposter", "UB efter bokslut"],
@@ -53,10 +53,10 @@ def write(book: Book) -> None:
 
     def total(label: str, side: Side) -> int:
         nonlocal row
-        text(ws, row, 2, label, BOLD)
+        text(ws, row, 2, label, st.BOLD)
         for col in range(3, 7):
             book.formula(ws, row, col, sum_of(sums[side], get_column_letter(col)))
-        style_row(ws, row, 1, 6, border=TOTAL_BORDER, fill=RESULT_FILL)
+        page.style_row(ws, row, 1, 6, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
         row += 2
         return row - 2
 
@@ -75,15 +75,15 @@ def write(book: Book) -> None:
                 section("Tillgångar", [], "assets")
             assets_total = total("Summa tillgångar", "assets")
     # The year's result before it is booked to equity keeps the sheet in balance.
-    text(ws, row, 2, "Resultat ej överfört till eget kapital", BOLD)
+    text(ws, row, 2, "Resultat ej överfört till eget kapital", st.BOLD)
     book.formula(ws, row, 4, "={rr_open_before}")
     book.formula(ws, row, 6, "={rr_open_after}")
     book.formula(ws, row, 5, f"=F{row}-D{row}")
-    style_row(ws, row, 1, 6)
+    page.style_row(ws, row, 1, 6)
     sums["claims"].append(row)
     row += 2
     claims_total = total("Summa eget kapital och skulder", "claims")
-    text(ws, row, 2, "Differens (ska vara 0)", BOLD)
+    text(ws, row, 2, "Differens (ska vara 0)", st.BOLD)
     for col in (3, 4, 6):
         letter = get_column_letter(col)
         key = {4: "br_diff_before", 6: "br_diff_after"}.get(col, "")
@@ -94,11 +94,11 @@ def write(book: Book) -> None:
             f"={letter}{assets_total}-{letter}{claims_total}",
             key=key,
             expected=r.trial_balance.total if key else None,
-            font=BOLD,
+            font=st.BOLD,
         )
     book.name("br_diff_after", ws, row, 6)
-    flag_differences(ws, f"C{row}:F{row}")
-    finish(ws, r, head, "C5", {1: 10, 2: 62, 3: 17, 4: 17, 5: 17, 6: 17})
+    page.flag_differences(ws, f"C{row}:F{row}")
+    page.finish(ws, r, head, "C5", {1: 10, 2: 62, 3: 17, 4: 17, 5: 17, 6: 17})
 
 
 def _not_claim(account: str) -> bool:

@@ -6,20 +6,10 @@ from __future__ import annotations
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, input_cell, text
 from closing.workbook.layout import fund_title
-from closing.workbook.page import (
-    finish,
-    header,
-    style_row,
-    title,
-)
-from closing.workbook.styles import (
-    BOLD,
-    NOTE_FONT,
-    PERCENT,
-    TOTAL_BORDER,
-)
 from sie.amounts import ZERO
 
 SHEET = "Periodiseringsfonder"
@@ -30,7 +20,7 @@ def write(book: Book) -> None:
     ws = book.sheet("Periodiseringsfonder")
     rates = r.rates
     after = rates.pfond_reversal_after if rates else 6
-    title(
+    page.title(
         ws,
         r,
         "Periodiseringsfonder",
@@ -38,12 +28,12 @@ def write(book: Book) -> None:
         "beskattningsåret efter avsättningsåret, äldsta först.",
     )
     if r.pfond is None:
-        text(ws, 5, 1, "Bokslutet är inte gjort: se Översikt.", NOTE_FONT)
-        finish(ws, r, 4, "A5", {1: 60})
+        text(ws, 5, 1, "Bokslutet är inte gjort: se Översikt.", st.NOTE_FONT)
+        page.finish(ws, r, 4, "A5", {1: 60})
         return
     p = r.pfond
     head = 4
-    header(
+    page.header(
         ws,
         head,
         [
@@ -105,10 +95,10 @@ def write(book: Book) -> None:
         book.name(f"pf_ub:{fund.account}", ws, row, 12)
         row += 1
     if not p.funds:
-        text(ws, row, 2, "Inga periodiseringsfonder.", NOTE_FONT)
+        text(ws, row, 2, "Inga periodiseringsfonder.", st.NOTE_FONT)
         row += 1
     last = row - 1
-    text(ws, row, 2, "Summa", BOLD)
+    text(ws, row, 2, "Summa", st.BOLD)
     totals = {
         5: ("pf_opening", p.funds_at_start),
         7: ("pf_reversal", p.reversal_total),
@@ -120,12 +110,12 @@ def write(book: Book) -> None:
         book.formula(
             ws, row, col, f"=SUM({letter}{first}:{letter}{last})", key=key, expected=expected
         )
-    style_row(ws, row, 1, 12, border=TOTAL_BORDER)
+    page.style_row(ws, row, 1, 12, border=st.TOTAL_BORDER)
     book.name("pf_reversal", ws, row, 7)
     book.name("pf_upprakning", ws, row, 10)
     total_row = row
     row += 2
-    text(ws, row, 1, "Schablonintäkt (INK2S 4.6a)", BOLD)
+    text(ws, row, 1, "Schablonintäkt (INK2S 4.6a)", st.BOLD)
     row += 1
     text(ws, row, 2, "Fonder vid beskattningsårets ingång")
     book.formula(ws, row, 5, f"=E{total_row}", key="pf_funds_at_start", expected=p.funds_at_start)
@@ -133,14 +123,14 @@ def write(book: Book) -> None:
     row += 1
     slr = "Statslåneränta 30 nov. året före (lägst 0,50 %)"
     text(ws, row, 2, slr)
-    input_cell(ws, row, 5, p.schablon_rate, PERCENT)
+    input_cell(ws, row, 5, p.schablon_rate, st.PERCENT)
     rate_row = row
     row += 1
     text(ws, row, 2, "Månader i räkenskapsåret")
     input_cell(ws, row, 5, p.months, "0")
     months_row = row
     row += 1
-    text(ws, row, 2, "Schablonintäkt", BOLD)
+    text(ws, row, 2, "Schablonintäkt", st.BOLD)
     book.formula(
         ws,
         row,
@@ -148,10 +138,10 @@ def write(book: Book) -> None:
         f"=ROUNDDOWN(ROUND(MAX(E{funds_row},0)*E{rate_row}*E{months_row}/12,6),2)",
         key="schablonintakt",
         expected=p.schablonintakt,
-        font=BOLD,
+        font=st.BOLD,
     )
     book.name("pf_schablon", ws, row, 5)
-    finish(
+    page.finish(
         ws,
         r,
         head,

@@ -9,6 +9,8 @@ from decimal import Decimal
 from openpyxl.utils import get_column_letter
 
 from closing.trial_balance import TrialBalanceLine
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, text
 from closing.workbook.layout import (
     APPROPRIATIONS,
@@ -18,9 +20,7 @@ from closing.workbook.layout import (
     TAXES,
     TRANSFER,
 )
-from closing.workbook.page import finish, flag_differences, header, style_row, title
 from closing.workbook.statements import INCOME_COLUMNS, Placement, sum_of, write_section
-from closing.workbook.styles import BOLD, RESULT_FILL, TOTAL_BORDER
 
 SHEET = "Resultaträkning"
 
@@ -29,14 +29,14 @@ def write(book: Book) -> None:
     ws = book.sheet(SHEET)
     r = book.result
     acc = r.settings.accounts
-    title(
+    page.title(
         ws,
         r,
         "Resultaträkning",
         "Intäkter positiva, kostnader negativa. Bokslutsposter från bladet Bokslutsverifikationer.",
     )
     head = 4
-    header(
+    page.header(
         ws,
         head,
         ["Konto", "Kontonamn", "Före bokslut", "Bokslutsposter", "Efter bokslut", "Föreg. år"],
@@ -56,14 +56,14 @@ def write(book: Book) -> None:
         label: str, parts: Sequence[str], key: str, expected: Decimal, checked: bool
     ) -> None:
         nonlocal row
-        text(ws, row, 2, label, BOLD)
+        text(ws, row, 2, label, st.BOLD)
         for col in range(3, 7):
             check = {3: f"rr:{key}:before", 5: f"rr:{key}:after"}.get(col, "")
             if not checked or (key == "arets" and col == 3):
                 check = ""
             formula = sum_of((rows[p] for p in parts), get_column_letter(col))
             book.formula(ws, row, col, formula, key=check, expected=expected if check else None)
-        style_row(ws, row, 1, 6, border=TOTAL_BORDER, fill=RESULT_FILL)
+        page.style_row(ws, row, 1, 6, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
         rows[key] = row
         row += 2
 
@@ -101,11 +101,11 @@ def write(book: Book) -> None:
     if others:
         section(RESULT_REST.key, RESULT_REST.title, others)
         parts.append(RESULT_REST.key)
-    text(ws, row, 2, "Resultat ej överfört till balansräkningen (0 efter bokslut)", BOLD)
+    text(ws, row, 2, "Resultat ej överfört till balansräkningen (0 efter bokslut)", st.BOLD)
     for col in range(3, 7):
         book.formula(ws, row, col, sum_of((rows[p] for p in parts), get_column_letter(col)))
-    style_row(ws, row, 2, 6, border=TOTAL_BORDER)
+    page.style_row(ws, row, 2, 6, border=st.TOTAL_BORDER)
     book.name("rr_open_before", ws, row, 3)
     book.name("rr_open_after", ws, row, 5)
-    flag_differences(ws, f"E{row}:E{row}")
-    finish(ws, r, head, "C5", {1: 10, 2: 62, 3: 17, 4: 17, 5: 17, 6: 17})
+    page.flag_differences(ws, f"E{row}:E{row}")
+    page.finish(ws, r, head, "C5", {1: 10, 2: 62, 3: 17, 4: 17, 5: 17, 6: 17})

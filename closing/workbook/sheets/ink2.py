@@ -20,9 +20,9 @@ from decimal import Decimal
 from openpyxl.worksheet.worksheet import Worksheet
 
 from closing.taxreturn import Field, FieldDef, TaxReturn, form_fields
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, input_cell, text
-from closing.workbook.page import finish, flag_differences, group_row, header, style_row, title
-from closing.workbook.styles import AMOUNT, BOLD, INDENT, NOTE_FONT, SUM_BORDER, WHOLE, WRAP
 
 SHEET = "INK2"
 #: Form titles as Skatteverket names them.
@@ -52,7 +52,7 @@ def write(book: Book) -> None:
     ws = book.sheet(SHEET)
     r = book.result
     tr = book.tax_return
-    title(
+    page.title(
         ws,
         r,
         "Inkomstdeklaration 2: INK2, INK2R och INK2S",
@@ -60,7 +60,7 @@ def write(book: Book) -> None:
         "arbetsboken = samma fält räknat från kontona och beräkningsbladen.",
     )
     head = 4
-    header(
+    page.header(
         ws,
         head,
         [
@@ -83,22 +83,22 @@ def write(book: Book) -> None:
             if not r.closed
             else "Deklarationen togs inte fram för den här arbetsboken."
         )
-        text(ws, row, 4, why, NOTE_FONT)
+        text(ws, row, 4, why, st.NOTE_FONT)
         row += 2
     else:
         for form, fields in tr.forms().items():
             row = _form(book, ws, row, tr, form, fields)
     if tr is not None and tr.findings:
-        group_row(ws, row, "Iakttagelser om deklarationen", 8)
+        page.group_row(ws, row, "Iakttagelser om deklarationen", 8)
         row += 1
         for f in tr.findings:
-            text(ws, row, 1, f.code).alignment = WRAP
+            text(ws, row, 1, f.code).alignment = st.WRAP
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-            text(ws, row, 4, f.message).alignment = WRAP
+            text(ws, row, 4, f.message).alignment = st.WRAP
             ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=8)
             ws.row_dimensions[row].height = 15 * (len(f.message) // 170 + 1)
             row += 1
-    finish(ws, r, head, "E5", widths)
+    page.finish(ws, r, head, "E5", widths)
 
 
 def _form(
@@ -108,10 +108,10 @@ def _form(
     assert tr.tax_year is not None
     defs = {d.id: d for d in form_fields(tr.tax_year, form)}
     name = tr.form_names.get(form, form)
-    group_row(ws, row, f"{form} – {FORM_TITLES.get(form, '')} ({name})", 8)
+    page.group_row(ws, row, f"{form} – {FORM_TITLES.get(form, '')} ({name})", 8)
     row += 1
     if not fields:
-        text(ws, row, 4, "Inga ifyllda fält.", NOTE_FONT)
+        text(ws, row, 4, "Inga ifyllda fält.", st.NOTE_FONT)
         return row + 2
     for field in fields.values():
         row = _field(book, ws, row, form, field, defs, fields)
@@ -130,10 +130,10 @@ def _field(
     """A field row (id, code, label, filed amount, recomputed figure, difference,
     source) and, for fields read from accounts, one row per account under it."""
     definition = defs.get(field.id)
-    text(ws, row, 1, field.id, BOLD)
+    text(ws, row, 1, field.id, st.BOLD)
     text(ws, row, 2, field.sru_code)
-    text(ws, row, 4, field.label, BOLD)
-    input_cell(ws, row, 5, Decimal(field.amount), WHOLE, font=BOLD)
+    text(ws, row, 4, field.label, st.BOLD)
+    input_cell(ws, row, 5, Decimal(field.amount), st.WHOLE, font=st.BOLD)
     field_row = row
     carried = _CARRY.match(field.source)
     formula, source = "", field.source
@@ -163,16 +163,16 @@ def _field(
             field_row,
             6,
             formula,
-            WHOLE,
+            st.WHOLE,
             key=f"ink2:{form}:{field.id}",
             expected=Decimal(field.amount),
-            font=BOLD,
+            font=st.BOLD,
         )
         book.name(_key(form, field.id), ws, field_row, 6)
-        book.formula(ws, field_row, 7, f"=E{field_row}-F{field_row}", WHOLE)
-        flag_differences(ws, f"G{field_row}:G{field_row}")
-    text(ws, field_row, 8, source, NOTE_FONT).alignment = INDENT
-    style_row(ws, field_row, 1, 8, font=None, border=SUM_BORDER)
+        book.formula(ws, field_row, 7, f"=E{field_row}-F{field_row}", st.WHOLE)
+        page.flag_differences(ws, f"G{field_row}:G{field_row}")
+    text(ws, field_row, 8, source, st.NOTE_FONT).alignment = st.INDENT
+    page.style_row(ws, field_row, 1, 8, font=None, border=st.SUM_BORDER)
     return row + 1
 
 
@@ -182,7 +182,7 @@ def _account_row(
     """One account behind a field: its balance in the form's sign (INK2R: after
     closing, credit fields turned; INK2S adjustments: the booked balance, debit +)."""
     text(ws, row, 3, account)
-    text(ws, row, 4, book.account_name(account)).alignment = INDENT
+    text(ws, row, 4, book.account_name(account)).alignment = st.INDENT
     if form == "INK2R":
         formula = book.ub_after_formula(account, f"$C{row}")
         if definition.side == "C":
@@ -190,7 +190,7 @@ def _account_row(
     else:
         tb_row = book.tb_row.get(account)
         formula = f"='Råbalans'!G{tb_row}" if tb_row is not None else "=0"
-    book.formula(ws, row, 6, formula, AMOUNT)
+    book.formula(ws, row, 6, formula, st.AMOUNT)
 
 
 def _account_source(form: str, definition: FieldDef) -> str:

@@ -7,21 +7,9 @@ from typing import Literal
 
 from openpyxl.styles import Alignment
 
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, input_cell, text
-from closing.workbook.page import (
-    finish,
-    flag_differences,
-    flag_status,
-    header,
-    style_row,
-    title,
-)
-from closing.workbook.styles import (
-    BOLD,
-    NOTE_FONT,
-    TOLERANCE,
-    TOTAL_BORDER,
-)
 
 
 def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
@@ -36,7 +24,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     dim = acc.customer_dimension if customers else acc.supplier_dimension
     accounts = acc.customers if customers else acc.suppliers
     end = r.year.end if r.year else None
-    title(
+    page.title(
         ws,
         r,
         f"{sheet} {accounts}",
@@ -45,8 +33,8 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     )
     head = 5
     if att is None:
-        text(ws, 4, 1, "Ingen specifikation togs fram.", NOTE_FONT)
-        finish(ws, r, head, "A6", {1: 60})
+        text(ws, 4, 1, "Ingen specifikation togs fram.", st.NOTE_FONT)
+        page.finish(ws, r, head, "A6", {1: 60})
         return
     source = {
         "sie": f"Källa: {who}objekt (dimension {dim}) på SIE-filens transaktioner och #OIB.",
@@ -55,9 +43,9 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
         "öppna posterna kan inte tas fram ur filen. Bokfört saldo visas; lämna "
         f"{who}reskontrans öppna poster för att stämma av.",
     }[att.source]
-    text(ws, 4, 1, source, NOTE_FONT)
+    text(ws, 4, 1, source, st.NOTE_FONT)
     number = "Kundnr" if customers else "Leverantörsnr"
-    header(
+    page.header(
         ws,
         head,
         [number, "Namn", "Faktura", "Datum", "Konto", "Öppet belopp", "Ålder (dagar)"],
@@ -87,9 +75,9 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
             text(ws, row, 5, item.account).alignment = Alignment(horizontal="center")
             input_cell(ws, row, 6, item.amount)
             row += 1
-        text(ws, row, 1, party.counterparty_id, BOLD)
+        text(ws, row, 1, party.counterparty_id, st.BOLD)
         shown = party.counterparty_name or party.counterparty_id or unknown
-        text(ws, row, 2, f"Summa {shown}", BOLD)
+        text(ws, row, 2, f"Summa {shown}", st.BOLD)
         book.formula(
             ws,
             row,
@@ -97,18 +85,18 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
             f"=SUBTOTAL(9,F{first}:F{row - 1})",
             key=f"{kind}:party:{party.counterparty_id}",
             expected=party.total,
-            font=BOLD,
+            font=st.BOLD,
         )
-        style_row(ws, row, 1, 7)
+        page.style_row(ws, row, 1, 7)
         subtotal_rows.append(row)
         row += 1
     if not att.counterparties:
-        text(ws, row, 2, "Inga öppna poster.", NOTE_FONT)
+        text(ws, row, 2, "Inga öppna poster.", st.NOTE_FONT)
         row += 1
     last_data = max(first_data, row - 1)
     book.name_range(f"{kind}_accounts", ws, 5, first_data, last_data)
     book.name_range(f"{kind}_amounts", ws, 6, first_data, last_data)
-    text(ws, row, 2, f"Summa {sheet.lower()}", BOLD)
+    text(ws, row, 2, f"Summa {sheet.lower()}", st.BOLD)
     book.formula(
         ws,
         row,
@@ -116,12 +104,12 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
         f"=SUBTOTAL(9,F{first_data}:F{last_data})",
         key=f"{kind}:specified",
         expected=att.specified,
-        font=BOLD,
+        font=st.BOLD,
     )
-    style_row(ws, row, 1, 7, border=TOTAL_BORDER)
+    page.style_row(ws, row, 1, 7, border=st.TOTAL_BORDER)
     spec_row = row
     row += 2
-    text(ws, row, 1, "Avstämning mot bokföringen", BOLD)
+    text(ws, row, 1, "Avstämning mot bokföringen", st.BOLD)
     row += 1
     book_formula = book.tb_sum(att.accounts)
     text(ws, row, 2, f"Saldo enligt bokföringen (UB {att.accounts})")
@@ -134,7 +122,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     text(ws, row, 2, f"Summa {sheet.lower()}")
     book.formula(ws, row, 6, f"=F{spec_row}")
     row += 1
-    text(ws, row, 2, "Differens", BOLD)
+    text(ws, row, 2, "Differens", st.BOLD)
     book.formula(
         ws,
         row,
@@ -142,20 +130,20 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
         f"=F{book_row}-F{spec_row}",
         key=f"{kind}:difference",
         expected=att.difference,
-        font=BOLD,
+        font=st.BOLD,
     )
     book.formula(
         ws,
         row,
         7,
-        f'=IF(ABS(F{row})<{TOLERANCE},"OK","Differens")',
+        f'=IF(ABS(F{row})<{st.TOLERANCE},"OK","Differens")',
         "General",
-        font=BOLD,
+        font=st.BOLD,
     )
     book.name(f"{kind}_difference", ws, row, 6)
-    style_row(ws, row, 2, 6, border=TOTAL_BORDER)
-    flag_differences(ws, f"F{row}:F{row}")
-    flag_status(ws, f"G{row}:G{row}")
+    page.style_row(ws, row, 2, 6, border=st.TOTAL_BORDER)
+    page.flag_differences(ws, f"F{row}:F{row}")
+    page.flag_status(ws, f"G{row}:G{row}")
     row += 1
     if att.unassigned:
         text(ws, row, 2, f"varav transaktioner utan {who}objekt")
@@ -167,4 +155,4 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
         row += 1
     names = [p.counterparty_name for p in att.counterparties]
     width = min(max((len(n) for n in names), default=20) + 10, 45)
-    finish(ws, r, head, "A6", {1: 14, 2: max(width, 44), 3: 12, 4: 12, 5: 8, 6: 17, 7: 10})
+    page.finish(ws, r, head, "A6", {1: 14, 2: max(width, 44), 3: 12, 4: 12, 5: 8, 6: 17, 7: 10})

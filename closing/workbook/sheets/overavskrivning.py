@@ -5,19 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, Value, input_cell, text
-from closing.workbook.page import (
-    finish,
-    header,
-    style_row,
-    title,
-)
-from closing.workbook.styles import (
-    BOLD,
-    NOTE_FONT,
-    RESULT_FILL,
-    TOTAL_BORDER,
-)
 from sie.amounts import ZERO
 
 SHEET = "Överavskrivningar"
@@ -28,7 +18,7 @@ def write(book: Book) -> None:
     acc = r.settings.accounts
     ws = book.sheet("Överavskrivningar")
     over = r.overavskrivning
-    title(
+    page.title(
         ws,
         r,
         "Överavskrivningar på inventarier (räkenskapsenlig avskrivning)",
@@ -38,7 +28,7 @@ def write(book: Book) -> None:
         f"{r.overavskrivning_accounts[1]}.",
     )
     head = 4
-    header(ws, head, ["", "Post", "Belopp", "Andel", "Underlag", "Kommentar"], right=(3, 4, 5))
+    page.header(ws, head, ["", "Post", "Belopp", "Andel", "Underlag", "Kommentar"], right=(3, 4, 5))
     if not r.closed or over is None:
         why = (
             "Bokslutet är inte gjort: se Översikt."
@@ -47,8 +37,8 @@ def write(book: Book) -> None:
             "beräknades inte. Lämna ingående skattemässigt värde, årets "
             "anskaffningar och avyttringar (bokslut close --assets) för att beräkna dem."
         )
-        text(ws, head + 1, 2, why, NOTE_FONT)
-        finish(ws, r, head, "A5", {1: 3, 2: 70, 3: 17, 4: 8, 5: 17, 6: 30})
+        text(ws, head + 1, 2, why, st.NOTE_FONT)
+        page.finish(ws, r, head, "A5", {1: 3, 2: 70, 3: 17, 4: 8, 5: 17, 6: 30})
         return
     rates = r.rates
     assert rates is not None
@@ -60,7 +50,7 @@ def write(book: Book) -> None:
         if value is not None:
             input_cell(ws, row, 3, value)
         if note:
-            text(ws, row, 6, note, NOTE_FONT)
+            text(ws, row, 6, note, st.NOTE_FONT)
         row += 1
         return row - 1
 
@@ -74,7 +64,7 @@ def write(book: Book) -> None:
     )
     acq_row = line("+ Årets anskaffningar", over.acquisitions)
     disp_row = line("− Ersättning för sålda inventarier", over.disposals)
-    text(ws, row, 2, "Underlag enligt 30-regeln", BOLD)
+    text(ws, row, 2, "Underlag enligt 30-regeln", st.BOLD)
     book.formula(
         ws,
         row,
@@ -82,7 +72,7 @@ def write(book: Book) -> None:
         f"=C{tax_row}+C{acq_row}-C{disp_row}",
         key="oa_main_base",
         expected=over.main_rule_base,
-        font=BOLD,
+        font=st.BOLD,
     )
     base_row = row
     row += 1
@@ -99,7 +89,7 @@ def write(book: Book) -> None:
     )
     main_row = row
     row += 2
-    text(ws, row, 2, "20-regeln (kompletteringsregeln)", BOLD)
+    text(ws, row, 2, "20-regeln (kompletteringsregeln)", st.BOLD)
     row += 1
     comp_ref = ""
     acquisitions = book.assets.acquisitions if book.assets is not None else None
@@ -135,14 +125,14 @@ def write(book: Book) -> None:
             row,
             2,
             f"Ej beräknad: kräver anskaffningar per år {history[-1]}–{history[0]}.",
-            NOTE_FONT,
+            st.NOTE_FONT,
         )
         row += 1
     row += 1
-    text(ws, row, 2, "Lägsta tillåtna skattemässiga värde", BOLD)
+    text(ws, row, 2, "Lägsta tillåtna skattemässiga värde", st.BOLD)
     lowest = f"MIN(C{main_row},{comp_ref})" if comp_ref else f"C{main_row}"
     book.formula(
-        ws, row, 3, f"={lowest}", key="oa_lowest", expected=over.lowest_tax_value, font=BOLD
+        ws, row, 3, f"={lowest}", key="oa_lowest", expected=over.lowest_tax_value, font=st.BOLD
     )
     rule = f'=IF({comp_ref}<C{main_row},"20-regeln","30-regeln")' if comp_ref else "30-regeln"
     if comp_ref:
@@ -164,7 +154,7 @@ def write(book: Book) -> None:
     after_row = row
     row += 1
     before_row = line("Ackumulerade överavskrivningar före bokslut", over.reserve_before)
-    text(ws, row, 2, "Förändring att boka (ökning = kostnad)", BOLD)
+    text(ws, row, 2, "Förändring att boka (ökning = kostnad)", st.BOLD)
     book.formula(
         ws,
         row,
@@ -172,9 +162,9 @@ def write(book: Book) -> None:
         f"=C{after_row}-C{before_row}",
         key="oa_change",
         expected=over.change,
-        font=BOLD,
+        font=st.BOLD,
     )
-    style_row(ws, row, 2, 3, border=TOTAL_BORDER, fill=RESULT_FILL)
+    page.style_row(ws, row, 2, 3, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
     book.name("oa_change", ws, row, 3)
     row += 2
     text(ws, row, 2, "Skattemässigt värde vid årets slut")
@@ -191,4 +181,4 @@ def write(book: Book) -> None:
         key="oa_max_depreciation",
         expected=over.max_tax_depreciation,
     )
-    finish(ws, r, head, "A5", {1: 3, 2: 52, 3: 17, 4: 8, 5: 17, 6: 34})
+    page.finish(ws, r, head, "A5", {1: 3, 2: 52, 3: 17, 4: 8, 5: 17, 6: 34})

@@ -6,25 +6,11 @@ from decimal import Decimal
 
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, Value, text
 from closing.workbook.layout import SHEETS, period
-from closing.workbook.page import (
-    finish,
-    flag_status,
-    style_row,
-)
 from closing.workbook.sheets.tax_account import net_after_final_tax
-from closing.workbook.styles import (
-    AMOUNT,
-    BOLD,
-    GROUP_FILL,
-    LINK_FONT,
-    NOTE_FONT,
-    RIGHT,
-    TITLE_FONT,
-    TOLERANCE,
-    WRAP,
-)
 
 SHEET = "Översikt"
 
@@ -32,8 +18,8 @@ SHEET = "Översikt"
 def write(book: Book) -> None:
     r = book.result
     ws = book.sheet("Översikt")
-    text(ws, 1, 1, f"Bokslut {period(r)}", TITLE_FONT)
-    text(ws, 2, 1, "Blå celler är indata och val, svarta är formler.", NOTE_FONT)
+    text(ws, 1, 1, f"Bokslut {period(r)}", st.TITLE_FONT)
+    text(ws, 2, 1, "Blå celler är indata och val, svarta är formler.", st.NOTE_FONT)
     row = 4
     facts: list[tuple[str, Value]] = [
         ("Företag", r.company),
@@ -47,13 +33,13 @@ def write(book: Book) -> None:
         ("Granskat av", ""),
     ]
     for name, value in facts:
-        text(ws, row, 1, name, BOLD)
+        text(ws, row, 1, name, st.BOLD)
         if isinstance(value, str) and value:
             text(ws, row, 2, value)
         row += 1
     row += 1
-    text(ws, row, 1, "Resultat och skatt", BOLD, GROUP_FILL)
-    style_row(ws, row, 2, 4, font=None, border=None, fill=GROUP_FILL)
+    text(ws, row, 1, "Resultat och skatt", st.BOLD, st.GROUP_FILL)
+    page.style_row(ws, row, 2, 4, font=None, border=None, fill=st.GROUP_FILL)
     row += 1
     figures: list[tuple[str, str, str, Decimal]] = [
         (
@@ -109,11 +95,11 @@ def write(book: Book) -> None:
         book.formula(ws, row, 2, template, key=key, expected=expected)
         row += 1
     row += 1
-    text(ws, row, 1, "Kontroller", BOLD, GROUP_FILL)
-    text(ws, row, 2, "Värde", BOLD, GROUP_FILL)
-    text(ws, row, 3, "Status", BOLD, GROUP_FILL)
-    style_row(ws, row, 4, 4, font=None, border=None, fill=GROUP_FILL)
-    ws.cell(row=row, column=2).alignment = RIGHT
+    text(ws, row, 1, "Kontroller", st.BOLD, st.GROUP_FILL)
+    text(ws, row, 2, "Värde", st.BOLD, st.GROUP_FILL)
+    text(ws, row, 3, "Status", st.BOLD, st.GROUP_FILL)
+    page.style_row(ws, row, 4, 4, font=None, border=None, fill=st.GROUP_FILL)
+    ws.cell(row=row, column=2).alignment = st.RIGHT
     row += 1
     first_check = row
     checks: list[tuple[str, str, str]] = [
@@ -136,38 +122,38 @@ def write(book: Book) -> None:
     for name, template, kind in checks:
         text(ws, row, 1, name)
         count = template.startswith("=COUNTIF")
-        book.formula(ws, row, 2, template, "0" if count else AMOUNT)
+        book.formula(ws, row, 2, template, "0" if count else st.AMOUNT)
         if kind == "zero":
-            status = f'=IF(ABS(B{row})<{TOLERANCE},"OK","Avvikelse")'
+            status = f'=IF(ABS(B{row})<{st.TOLERANCE},"OK","Avvikelse")'
         else:
             status = f'=IF(B{row}=0,"OK","Öppen")'
         book.formula(ws, row, 3, status, "General")
         row += 1
-    flag_status(ws, f"C{first_check}:C{row - 1}")
+    page.flag_status(ws, f"C{first_check}:C{row - 1}")
     row += 1
-    text(ws, row, 1, "Blad", BOLD, GROUP_FILL)
-    style_row(ws, row, 2, 4, font=None, border=None, fill=GROUP_FILL)
+    text(ws, row, 1, "Blad", st.BOLD, st.GROUP_FILL)
+    page.style_row(ws, row, 2, 4, font=None, border=None, fill=st.GROUP_FILL)
     row += 1
     for name, about in SHEETS[1:]:
         cell = text(ws, row, 1, name)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1", display=name)
-        cell.font = LINK_FONT
+        cell.font = st.LINK_FONT
         text(ws, row, 2, about)
         row += 1
     row += 1
-    text(ws, row, 1, "Iakttagelser", BOLD, GROUP_FILL)
-    style_row(ws, row, 2, 4, font=None, border=None, fill=GROUP_FILL)
+    text(ws, row, 1, "Iakttagelser", st.BOLD, st.GROUP_FILL)
+    page.style_row(ws, row, 2, 4, font=None, border=None, fill=st.GROUP_FILL)
     row += 1
     severity = {"error": "Fel", "warning": "Varning", "info": "Info"}
     if not r.findings:
-        text(ws, row, 1, "Inga iakttagelser.", NOTE_FONT)
+        text(ws, row, 1, "Inga iakttagelser.", st.NOTE_FONT)
     for f in r.findings:
         text(ws, row, 1, f"{severity.get(f.severity, f.severity)}: {f.code}")
         cell = text(ws, row, 2, f.message)
-        cell.alignment = WRAP
-        ws.cell(row=row, column=1).alignment = WRAP
+        cell.alignment = st.WRAP
+        ws.cell(row=row, column=1).alignment = st.WRAP
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         lines = max(1, len(f.message) // 100 + 1)
         ws.row_dimensions[row].height = 15 * lines
         row += 1
-    finish(ws, r, 0, None, {1: 50, 2: 18, 3: 12, 4: 64})
+    page.finish(ws, r, 0, None, {1: 50, 2: 18, 3: 12, 4: 64})

@@ -5,24 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from closing.attachments import Attachment
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, text
 from closing.workbook.layout import PRELIMINARY_TAX, TAX_ACCOUNT
-from closing.workbook.page import (
-    finish,
-    flag_differences,
-    flag_status,
-    header,
-    name_width,
-    title,
-)
 from closing.workbook.statements import Placement
-from closing.workbook.styles import (
-    AMOUNT,
-    INDENT,
-    INPUT_FONT,
-    NOTE_FONT,
-    TOLERANCE,
-)
 
 SHEET = "Avstämning"
 
@@ -30,7 +17,7 @@ SHEET = "Avstämning"
 def write(book: Book) -> None:
     r = book.result
     ws = book.sheet("Avstämning")
-    title(
+    page.title(
         ws,
         r,
         "Avstämning av balanskonton",
@@ -38,7 +25,7 @@ def write(book: Book) -> None:
         "de konton som saknar specifikation.",
     )
     head = 4
-    header(
+    page.header(
         ws,
         head,
         [
@@ -70,34 +57,34 @@ def write(book: Book) -> None:
         if spec is not None:
             book.formula(ws, row, 4, spec)
         else:
-            ws.cell(row=row, column=4).font = INPUT_FONT
-            ws.cell(row=row, column=4).number_format = AMOUNT
+            ws.cell(row=row, column=4).font = st.INPUT_FONT
+            ws.cell(row=row, column=4).number_format = st.AMOUNT
         if basis:
-            text(ws, row, 6, basis).alignment = INDENT
+            text(ws, row, 6, basis).alignment = st.INDENT
         book.formula(ws, row, 5, f'=IF(D{row}="","",C{row}-D{row})')
         book.formula(
             ws,
             row,
             7,
-            f'=IF(D{row}="","Att stämma av",IF(ABS(E{row})<{TOLERANCE},"OK","Differens"))',
+            f'=IF(D{row}="","Att stämma av",IF(ABS(E{row})<{st.TOLERANCE},"OK","Differens"))',
             "General",
         )
         row += 1
     if not lines:
-        text(ws, row, 2, "Inga balanskonton.", NOTE_FONT)
+        text(ws, row, 2, "Inga balanskonton.", st.NOTE_FONT)
         row += 1
     last = max(first, row - 1)
     book.name_range("recon_status", ws, 7, first, last)
-    flag_differences(ws, f"E{first}:E{last}")
-    flag_status(ws, f"G{first}:G{last}")
-    finish(
+    page.flag_differences(ws, f"E{first}:E{last}")
+    page.flag_status(ws, f"G{first}:G{last}")
+    page.finish(
         ws,
         r,
         head,
         "C5",
         {
             1: 10,
-            2: max(name_width(lines, book.names), 36),
+            2: max(page.name_width(lines, book.names), 36),
             3: 17,
             4: 17,
             5: 15,

@@ -6,24 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from closing.rates import INK2S_FIELDS
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, Value, input_cell, text
-from closing.workbook.page import (
-    finish,
-    header,
-    style_row,
-    title,
-)
-from closing.workbook.styles import (
-    AMOUNT,
-    BOLD,
-    GROUP_FILL,
-    INDENT,
-    NOTE_FONT,
-    RESULT_FILL,
-    RIGHT,
-    SUM_BORDER,
-    TOTAL_BORDER,
-)
 from sie import amounts
 from sie.amounts import ZERO
 
@@ -41,7 +26,7 @@ def write(book: Book) -> None:
     r = book.result
     acc = r.settings.accounts
     ws = book.sheet("Skatteberäkning")
-    title(
+    page.title(
         ws,
         r,
         "Skatteberäkning (INK2S)",
@@ -49,25 +34,25 @@ def write(book: Book) -> None:
         "bokslutsverifikationerna om.",
     )
     if r.tax is None or r.pfond is None or r.rates is None:
-        text(ws, 5, 2, "Bokslutet är inte gjort: se Översikt.", NOTE_FONT)
-        finish(ws, r, 4, "A5", {1: 8, 2: 70, 3: 17, 4: 40})
+        text(ws, 5, 2, "Bokslutet är inte gjort: se Översikt.", st.NOTE_FONT)
+        page.finish(ws, r, 4, "A5", {1: 8, 2: 70, 3: 17, 4: 40})
         return
     rates = r.rates
     t, p = r.tax, r.pfond
     settings = r.settings
     head = 4
-    header(ws, head, ["INK2S", "Post", "Belopp", "Källa / kommentar"], right=(3,))
+    page.header(ws, head, ["INK2S", "Post", "Belopp", "Källa / kommentar"], right=(3,))
     row = head + 1
-    text(ws, row, 2, "Inställningar", BOLD, GROUP_FILL)
-    style_row(ws, row, 1, 4, font=None, border=None, fill=GROUP_FILL)
+    text(ws, row, 2, "Inställningar", st.BOLD, st.GROUP_FILL)
+    page.style_row(ws, row, 1, 4, font=None, border=None, fill=st.GROUP_FILL)
     row += 1
 
     def setting(label: str, value: Value, fmt: str, note: str = "") -> str:
         nonlocal row
         text(ws, row, 2, label)
-        input_cell(ws, row, 3, value, fmt).alignment = RIGHT
+        input_cell(ws, row, 3, value, fmt).alignment = st.RIGHT
         if note:
-            text(ws, row, 4, note, NOTE_FONT).alignment = INDENT
+            text(ws, row, 4, note, st.NOTE_FONT).alignment = st.INDENT
         row += 1
         return f"$C${row - 1}"
 
@@ -91,7 +76,7 @@ def write(book: Book) -> None:
     pfond = settings.pfond
     choice_value: Value = {"max": "max", "none": "ingen"}.get(str(pfond), pfond)  # type: ignore[arg-type]
     choice = setting(
-        "Avsättning: max, ingen eller belopp", choice_value, AMOUNT, "högst maxbeloppet"
+        "Avsättning: max, ingen eller belopp", choice_value, st.AMOUNT, "högst maxbeloppet"
     )
     book.name("tax_choice", ws, row - 1, 3)
     flag = setting(
@@ -105,8 +90,8 @@ def write(book: Book) -> None:
         "0",
     )
     row += 1
-    text(ws, row, 2, "Beräkning", BOLD, GROUP_FILL)
-    style_row(ws, row, 1, 4, font=None, border=None, fill=GROUP_FILL)
+    text(ws, row, 2, "Beräkning", st.BOLD, st.GROUP_FILL)
+    page.style_row(ws, row, 1, 4, font=None, border=None, fill=st.GROUP_FILL)
     row += 1
 
     def step_row(
@@ -119,10 +104,10 @@ def write(book: Book) -> None:
         value: Value = None,
         note: str = "",
         bold: bool = False,
-        fmt: str = AMOUNT,
+        fmt: str = st.AMOUNT,
     ) -> str:
         nonlocal row
-        font = BOLD if bold else None
+        font = st.BOLD if bold else None
         if field:
             text(ws, row, 1, field)
         text(ws, row, 2, label, font)
@@ -131,9 +116,9 @@ def write(book: Book) -> None:
         else:
             input_cell(ws, row, 3, value, fmt)
         if note:
-            text(ws, row, 4, note, NOTE_FONT).alignment = INDENT
+            text(ws, row, 4, note, st.NOTE_FONT).alignment = st.INDENT
         if bold:
-            style_row(ws, row, 1, 3, border=SUM_BORDER)
+            page.style_row(ws, row, 1, 3, border=st.SUM_BORDER)
         row += 1
         return f"C{row - 1}"
 
@@ -193,7 +178,7 @@ def write(book: Book) -> None:
             if tb_row is not None:
                 text(ws, row, 2, label)
                 book.formula(ws, row, 3, f"='Råbalans'!G{tb_row}")
-                text(ws, row, 4, "Råbalans, UB (debet +)", NOTE_FONT).alignment = INDENT
+                text(ws, row, 4, "Råbalans, UB (debet +)", st.NOTE_FONT).alignment = st.INDENT
                 row += 1
             else:
                 step_row("", label, None, value=a.amount)
@@ -323,8 +308,8 @@ def write(book: Book) -> None:
         bold=True,
     )
     row_no = int(arets[1:])
-    style_row(ws, row_no, 1, 3, border=TOTAL_BORDER, fill=RESULT_FILL)
+    page.style_row(ws, row_no, 1, 3, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
     book.name("tax_arets", ws, row_no, 3)
     book.name("tax_taxable", ws, int(taxable[1:]), 3)
     book.name("tax_tax", ws, int(tax[1:]), 3)
-    finish(ws, r, head, "A5", {1: 8, 2: 66, 3: 17, 4: 36})
+    page.finish(ws, r, head, "A5", {1: 8, 2: 66, 3: 17, 4: 36})

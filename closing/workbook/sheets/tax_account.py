@@ -12,25 +12,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from closing.settings import AccountRange
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, text
 from closing.workbook.layout import PRELIMINARY_TAX, TAX_ACCOUNT
-from closing.workbook.page import (
-    finish,
-    flag_differences,
-    group_row,
-    header,
-    style_row,
-    title,
-)
-from closing.workbook.styles import (
-    BOLD,
-    INDENT,
-    NOTE_FONT,
-    RESULT_FILL,
-    TOLERANCE,
-    TOTAL_BORDER,
-    WRAP,
-)
 from sie import amounts
 from sie.amounts import ZERO
 
@@ -70,14 +55,14 @@ def net_after_final_tax(book: Book) -> Decimal:
 def write(book: Book) -> None:
     ws = book.sheet(SHEET)
     r = book.result
-    title(
+    page.title(
         ws,
         r,
         "Skattekonto: årets inkomstskatt mot inbetald preliminärskatt",
         "Saldon efter bokslut (Råbalans + bokslutsverifikationer), som positiva belopp.",
     )
     head = 4
-    header(ws, head, ["Konto", "Text", "Belopp", "Källa / kommentar"], right=(3,))
+    page.header(ws, head, ["Konto", "Text", "Belopp", "Källa / kommentar"], right=(3,))
     row = head + 1
 
     def accounts_block(accounts: Sequence[str], sign: int, key: str, note: str) -> tuple[int, int]:
@@ -97,13 +82,13 @@ def write(book: Book) -> None:
                 key=f"{key}:{account}",
                 expected=sign * book.ub_after(account),
             )
-            text(ws, row, 4, note, NOTE_FONT).alignment = INDENT
+            text(ws, row, 4, note, st.NOTE_FONT).alignment = st.INDENT
             row += 1
         return first, row - 1
 
     def total(label: str, formula: str, key: str, expected: Decimal, bold: bool = True) -> int:
         nonlocal row
-        text(ws, row, 2, label, BOLD if bold else None)
+        text(ws, row, 2, label, st.BOLD if bold else None)
         book.formula(
             ws,
             row,
@@ -111,14 +96,14 @@ def write(book: Book) -> None:
             formula,
             key=key,
             expected=expected,
-            font=BOLD if bold else None,
+            font=st.BOLD if bold else None,
         )
         if bold:
-            style_row(ws, row, 1, 3)
+            page.style_row(ws, row, 1, 3)
         row += 1
         return row - 1
 
-    group_row(ws, row, "Årets inkomstskatt", 4)
+    page.group_row(ws, row, "Årets inkomstskatt", 4)
     row += 1
     liability = _liability_accounts(book)
     first, last = accounts_block(liability, -1, "tk:liability", "skuld, kredit (UB efter bokslut)")
@@ -127,14 +112,14 @@ def write(book: Book) -> None:
     if r.tax is not None:
         text(ws, row, 2, "Skatt på årets resultat enligt skatteberäkningen")
         book.formula(ws, row, 3, "={tax_tax}")
-        text(ws, row, 4, "Skatteberäkning", NOTE_FONT).alignment = INDENT
+        text(ws, row, 4, "Skatteberäkning", st.NOTE_FONT).alignment = st.INDENT
         row += 1
         text(ws, row, 2, "Skuld utöver årets skatt (t.ex. obetald skatt från tidigare år)")
         book.formula(ws, row, 3, f"=C{tax_row}-C{row - 1}")
-        flag_differences(ws, f"C{row}:C{row}")
+        page.flag_differences(ws, f"C{row}:C{row}")
         row += 1
     row += 1
-    group_row(ws, row, "Inbetald preliminärskatt", 4)
+    page.group_row(ws, row, "Inbetald preliminärskatt", 4)
     row += 1
     paid_accounts = _accounts(book, PRELIMINARY_TAX, PRELIMINARY_TAX.first)
     first, last = accounts_block(paid_accounts, 1, "tk:paid", "fordran, debet (UB efter bokslut)")
@@ -148,10 +133,10 @@ def write(book: Book) -> None:
         booked - paid,
     )
     text(
-        ws, remaining_row, 4, "skatteskuld − inbetald preliminärskatt", NOTE_FONT
-    ).alignment = INDENT
+        ws, remaining_row, 4, "skatteskuld − inbetald preliminärskatt", st.NOTE_FONT
+    ).alignment = st.INDENT
     row += 1
-    group_row(ws, row, "Skattekontot", 4)
+    page.group_row(ws, row, "Skattekontot", 4)
     row += 1
     account_rows = _accounts(book, TAX_ACCOUNT, TAX_ACCOUNT.first)
     first, last = accounts_block(
@@ -169,13 +154,13 @@ def write(book: Book) -> None:
         "tk:net",
         net,
     )
-    text(ws, net_row, 4, "tillgodo +, att betala −", NOTE_FONT).alignment = INDENT
+    text(ws, net_row, 4, "tillgodo +, att betala −", st.NOTE_FONT).alignment = st.INDENT
     book.name("tk_net", ws, net_row, 3)
     row += 1
-    verdict = f'=IF(C{net_row}<-{TOLERANCE},"Att betala","Att få tillbaka")'
-    book.formula(ws, row, 2, verdict, "General", font=BOLD)
-    book.formula(ws, row, 3, f"=ABS(C{net_row})", key="tk:outcome", expected=abs(net), font=BOLD)
-    style_row(ws, row, 1, 4, border=TOTAL_BORDER, fill=RESULT_FILL)
+    verdict = f'=IF(C{net_row}<-{st.TOLERANCE},"Att betala","Att få tillbaka")'
+    book.formula(ws, row, 2, verdict, "General", font=st.BOLD)
+    book.formula(ws, row, 3, f"=ABS(C{net_row})", key="tk:outcome", expected=abs(net), font=st.BOLD)
+    page.style_row(ws, row, 1, 4, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
     row += 2
     outcome = "att betala" if net < 0 else "att få tillbaka"
     notes = (
@@ -187,8 +172,8 @@ def write(book: Book) -> None:
         "Saldot på 1630 kan också avse moms och arbetsgivaravgifter som ännu inte dragits.",
     )
     for note in notes:
-        text(ws, row, 2, note, NOTE_FONT).alignment = WRAP
+        text(ws, row, 2, note, st.NOTE_FONT).alignment = st.WRAP
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         ws.row_dimensions[row].height = 15 * (len(note) // 110 + 1)
         row += 1
-    finish(ws, r, head, "A5", {1: 10, 2: 62, 3: 17, 4: 42})
+    page.finish(ws, r, head, "A5", {1: 10, 2: 62, 3: 17, 4: 42})

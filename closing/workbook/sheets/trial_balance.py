@@ -7,22 +7,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from closing.trial_balance import TrialBalanceLine
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, input_cell, text
-from closing.workbook.page import (
-    finish,
-    flag_differences,
-    header,
-    name_width,
-    style_row,
-    title,
-)
-from closing.workbook.styles import (
-    BOLD,
-    CHANGE_PERCENT,
-    GROUP_FILL,
-    NOTE_FONT,
-    TOTAL_BORDER,
-)
 
 SHEET = "Råbalans"
 
@@ -36,9 +23,9 @@ def write(book: Book) -> None:
         if tb.source == "transactions"
         else "Filen saknar transaktioner: filens #IB/#UB/#RES visas."
     )
-    title(ws, r, "Råbalans (saldobalans)", f"{source} Debet positivt, kredit negativt.")
+    page.title(ws, r, "Råbalans (saldobalans)", f"{source} Debet positivt, kredit negativt.")
     head = 4
-    header(
+    page.header(
         ws,
         head,
         [
@@ -59,8 +46,8 @@ def write(book: Book) -> None:
     row = head + 1
     first_data = row
     for group in tb.groups:
-        text(ws, row, 1, f"Klass {group.klass} – {group.title}", BOLD, GROUP_FILL)
-        style_row(ws, row, 2, 11, font=None, border=None, fill=GROUP_FILL)
+        text(ws, row, 1, f"Klass {group.klass} – {group.title}", st.BOLD, st.GROUP_FILL)
+        page.style_row(ws, row, 2, 11, font=None, border=None, fill=st.GROUP_FILL)
         row += 1
         first = row
         for x in group.lines:
@@ -89,10 +76,10 @@ def write(book: Book) -> None:
         )
         book.formula(ws, row, 10, f"=SUM(J{first}:J{last})")
         book.formula(ws, row, 11, f"=SUM(K{first}:K{last})")
-        style_row(ws, row, 1, 11)
+        page.style_row(ws, row, 1, 11)
         row += 2
     if not tb.lines:
-        text(ws, row, 2, "Inga konton med saldo.", NOTE_FONT)
+        text(ws, row, 2, "Inga konton med saldo.", st.NOTE_FONT)
         row += 2
     last_data = max(first_data, row - 1)
     types = f"$C${first_data}:$C${last_data}"
@@ -101,7 +88,7 @@ def write(book: Book) -> None:
         ("Summa resultatkonton", "RR", "result_sum", tb.result_sum),
     )
     for label, kind, key, expected in totals:
-        text(ws, row, 2, label, BOLD)
+        text(ws, row, 2, label, st.BOLD)
         book.formula(
             ws,
             row,
@@ -109,21 +96,27 @@ def write(book: Book) -> None:
             f'=SUMIF({types},"{kind}",G${first_data}:G${last_data})',
             key=key,
             expected=expected,
-            font=BOLD,
+            font=st.BOLD,
         )
         row += 1
-    text(ws, row, 2, "Totalt (ska vara 0)", BOLD)
+    text(ws, row, 2, "Totalt (ska vara 0)", st.BOLD)
     book.formula(ws, row, 7, f"=G{row - 2}+G{row - 1}", key="total", expected=tb.total)
-    style_row(ws, row, 2, 7, border=TOTAL_BORDER)
+    page.style_row(ws, row, 2, 7, border=st.TOTAL_BORDER)
     book.name("rb_total", ws, row, 7)
-    flag_differences(ws, f"G{row}:G{row}")
-    flag_differences(ws, f"K{first_data}:K{last_data}")
-    finish(
+    page.flag_differences(ws, f"G{row}:G{row}")
+    page.flag_differences(ws, f"K{first_data}:K{last_data}")
+    page.finish(
         ws,
         r,
         head,
         "C5",
-        {1: 10, 2: name_width(tb.lines, book.names), 3: 6, 4: 7, **dict.fromkeys(range(5, 12), 16)},
+        {
+            1: 10,
+            2: page.name_width(tb.lines, book.names),
+            3: 6,
+            4: 7,
+            **dict.fromkeys(range(5, 12), 16),
+        },
     )
 
 
@@ -143,7 +136,7 @@ def _line(book: Book, ws: Worksheet, row: int, x: TrialBalanceLine) -> None:
         row,
         9,
         f'=IF(OR(H{row}="",H{row}=0),"",(G{row}-H{row})/ABS(H{row}))',
-        CHANGE_PERCENT,
+        st.CHANGE_PERCENT,
     )
     if x.file_ub is not None:
         input_cell(ws, row, 10, x.file_ub)

@@ -5,19 +5,9 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
+from closing.workbook import page
+from closing.workbook import styles as st
 from closing.workbook.cells import Book, input_cell, text
-from closing.workbook.page import (
-    finish,
-    flag_differences,
-    header,
-    style_row,
-    title,
-)
-from closing.workbook.styles import (
-    BOLD,
-    NOTE_FONT,
-    TOTAL_BORDER,
-)
 from sie.amounts import ZERO
 from sie.model import Voucher
 
@@ -65,9 +55,9 @@ def write(book: Book) -> None:
     note = f"Serie {series}, daterade {end.isoformat() if end else '?'}. " + (
         "Beloppen hämtas från beräkningsbladen; status Ej överförd tills de bokats."
     )
-    title(ws, r, "Bokslutsverifikationer", note)
+    page.title(ws, r, "Bokslutsverifikationer", note)
     head = 4
-    header(
+    page.header(
         ws,
         head,
         ["Ver.nr", "Datum", "Konto", "Kontonamn / text", "Debet", "Kredit", "Belopp", "Status"],
@@ -82,12 +72,12 @@ def write(book: Book) -> None:
             if r.closed
             else "Bokslutet är inte gjort: se Översikt."
         )
-        text(ws, row, 4, reason, NOTE_FONT)
+        text(ws, row, 4, reason, st.NOTE_FONT)
         row += 1
     for v in r.vouchers:
-        text(ws, row, 1, f"{v.series} {v.number}".strip(), BOLD)
+        text(ws, row, 1, f"{v.series} {v.number}".strip(), st.BOLD)
         input_cell(ws, row, 2, v.date, font=None)
-        text(ws, row, 4, v.text, BOLD)
+        text(ws, row, 4, v.text, st.BOLD)
         text(ws, row, 8, "Ej överförd")
         row += 1
         first = row
@@ -111,13 +101,13 @@ def write(book: Book) -> None:
         book.formula(ws, row, 5, f"=SUM(E{first}:E{last})")
         book.formula(ws, row, 6, f"=SUM(F{first}:F{last})")
         book.formula(ws, row, 7, f"=E{row}-F{row}", key=f"ver:{v.series}{v.number}", expected=ZERO)
-        style_row(ws, row, 4, 7)
+        page.style_row(ws, row, 4, 7)
         sum_rows.append(row)
         row += 2
     last_data = max(first_data, row - 1)
     book.name_range("ver_accounts", ws, 3, first_data, last_data)
     book.name_range("ver_amounts", ws, 7, first_data, last_data)
-    text(ws, row, 4, "Summa samtliga verifikationer", BOLD)
+    text(ws, row, 4, "Summa samtliga verifikationer", st.BOLD)
     if sum_rows:
         for col in (5, 6):
             letter = get_column_letter(col)
@@ -126,15 +116,17 @@ def write(book: Book) -> None:
         input_cell(ws, row, 5, ZERO, font=None)
         input_cell(ws, row, 6, ZERO, font=None)
     book.formula(ws, row, 7, f"=E{row}-F{row}", key="ver_total", expected=ZERO)
-    style_row(ws, row, 4, 7, border=TOTAL_BORDER)
+    page.style_row(ws, row, 4, 7, border=st.TOTAL_BORDER)
     book.name("ver_total", ws, row, 7)
-    flag_differences(ws, f"G{row}:G{row}")
+    page.flag_differences(ws, f"G{row}:G{row}")
     for s in sum_rows:
-        flag_differences(ws, f"G{s}:G{s}")
+        page.flag_differences(ws, f"G{s}:G{s}")
     names = [book.account_name(x.account) for v in r.vouchers for x in v.rows]
     names += [v.text for v in r.vouchers]
     width = min(max((len(n) for n in names), default=30) + 2, 60)
-    finish(ws, r, head, "A5", {1: 10, 2: 12, 3: 9, 4: max(width, 30), 5: 16, 6: 16, 7: 16, 8: 13})
+    page.finish(
+        ws, r, head, "A5", {1: 10, 2: 12, 3: 9, 4: max(width, 30), 5: 16, 6: 16, 7: 16, 8: 13}
+    )
 
 
 def _closing_sum(book: Book, account_cell: str) -> str:
