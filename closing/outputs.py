@@ -127,7 +127,7 @@ def write_outputs(
     sru: list[WrittenFile] = []
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        write_workbook(result, paths["workbook"], assets)
+        write_workbook(result, paths["workbook"], assets, tax_return=tr)
         vouchers = write(
             closing_vouchers_file(model, result, generated=today),
             paths["closing_vouchers"],
