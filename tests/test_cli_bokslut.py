@@ -275,6 +275,15 @@ def test_close_json_has_the_figures_vouchers_and_reconciled_attachments(
     assert sru.amounts() == {form: data[form] for form in ("ink2", "ink2r", "ink2s")}
     fields = {(f["form"], f["id"]): f["amount"] for f in data["tax_return"]["fields"]}
     assert fields[("INK2S", "4.15")] == data["ink2s"]["4.15"]
+    # ... and to the workbook's INK2 sheet, field by SRU code.
+    by_code = {f["sru_code"]: f["amount"] for f in data["tax_return"]["fields"]}
+    sheet = openpyxl.load_workbook(data["outputs"]["workbook"])["INK2"]
+    shown = {
+        row[1]: row[4]
+        for row in sheet.iter_rows(min_row=5, values_only=True)
+        if row[0] and row[1] and isinstance(row[4], int)
+    }
+    assert shown == by_code
 
 
 def test_the_written_sie_files_read_back_clean_and_hold_the_closing(
