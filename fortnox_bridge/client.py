@@ -130,6 +130,7 @@ class FortnoxClient:
         max_retries: int = 5,
         backoff: float = 0.5,
         max_wait: float = 60.0,
+        rate_budget: float = 120.0,
         timeout: float = 30.0,
     ) -> None:
         self.config = config
@@ -146,6 +147,9 @@ class FortnoxClient:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_wait = max_wait
+        #: Seconds one request may spend waiting out 429s (which prove nothing was processed,
+        #: so a long storm is ridden out by time, not by a retry count).
+        self.rate_budget = rate_budget
         self.stats = ClientStats()
 
     # -- construction helpers -------------------------------------------------------------
@@ -316,12 +320,12 @@ class FortnoxClient:
             raise error_from_response(response)
         return data
 
-    def _wait(self, attempt: int, response: httpx.Response | None) -> float:
+    def _wait(self, attempt: int, response: httpx.Response | None, cap: float) -> float:
         """Wait before retry ``attempt`` (0-based): Retry-After when sent, else 2^n with jitter."""
         hinted = retry_after(response) if response is not None else None
         if hinted is not None:
             return hinted + self.rng.uniform(0, min(1.0, 0.1 * hinted + 0.05))
-        base = min(self.max_wait, self.backoff * 2**attempt)
+        base = min(cap, self.backoff * 2**attempt)
         return base / 2 + self.rng.uniform(0, base / 2)
 
     def _send(
@@ -336,7 +340,9 @@ class FortnoxClient:
         url = f"{self.config.api_url}{path}"
         what = _describe(path, params)
         idempotent = method in ("GET", "HEAD")
-        attempt = 0
+        attempt = 0  # retries after 5xx and lost connections
+        limited = 0  # retries after 429
+        limited_wait = 0.0
         renewed = False
         key = (self.config.client_id, self.tenant)
         while True:
@@ -378,7 +384,7 @@ class FortnoxClient:
                         path=path,
                         hint="check FORTNOX_API_URL and the network",
                     ) from None
-                self._pause(attempt, None, method, what)
+                self._pause(attempt, None, method, what, None, self.max_wait)
                 attempt += 1
                 continue
             self.limiter.complete(key, stamp)
@@ -416,15 +422,25 @@ class FortnoxClient:
                     path=path,
                     hint="look for the record before posting again",
                 )
-            if status in RETRY_STATUSES and attempt < self.max_retries:
-                wait = self._pause(attempt, response, method, what, status)
-                if status == 429:
-                    self.limiter.penalise(key, wait)
+            if status == 429 and limited_wait < self.rate_budget:
+                # without Retry-After, back off but never longer than Fortnox's window
+                wait = self._pause(limited, response, method, what, status, self.limiter.period)
+                self.limiter.penalise(key, wait)
+                limited += 1
+                limited_wait += wait
+                continue
+            if status in RETRY_STATUSES and status != 429 and attempt < self.max_retries:
+                self._pause(attempt, response, method, what, status, self.max_wait)
                 attempt += 1
                 continue
             error = error_from_response(response)
-            if isinstance(error, RateLimited | ServerError) and attempt:
-                error.message = f"{error.message} (after {attempt + 1} attempts)"
+            tries = attempt + limited
+            if isinstance(error, RateLimited) and limited:
+                error.message = (
+                    f"{error.message} (after {tries + 1} attempts, {limited_wait:.0f} s)"
+                )
+            elif isinstance(error, ServerError) and tries:
+                error.message = f"{error.message} (after {tries + 1} attempts)"
             raise error
 
     def _pause(
@@ -433,9 +449,10 @@ class FortnoxClient:
         response: httpx.Response | None,
         method: str,
         what: str,
-        status: int | None = None,
+        status: int | None,
+        cap: float,
     ) -> float:
-        wait = self._wait(attempt, response)
+        wait = self._wait(attempt, response, cap)
         if wait > self.max_wait:
             assert response is not None  # only Retry-After can exceed the cap
             raise RateLimited(

@@ -328,3 +328,19 @@ def test_reads_under_random_fault_schedules_give_the_clean_answer(
     assert client.stats.server_errors == fired.count("500")
     assert client.stats.rate_limited == fired.count("429-storm")
     assert client.stats.auth_renewals == fired.count("expire-token")
+
+
+def test_a_long_429_storm_is_ridden_out_by_time_not_by_a_retry_count(tmp_path: Path):
+    env = _faulty(tmp_path, "429-storm:@2:12")
+    with env.client(max_retries=2) as client:
+        _year(client)
+        assert reads.locked_period(client) == dt.date(2025, 11, 30)
+    assert client.stats.rate_limited == 12
+    assert max(env.sleeps) <= 5.0  # never longer than Fortnox's window without Retry-After
+    env = _faulty(tmp_path / "b", "429-storm:always:1")
+    with (
+        env.client(rate_budget=20.0) as client,
+        pytest.raises(errors.RateLimited, match=r"after \d+ attempts"),
+    ):
+        _year(client)
+    assert 20.0 <= sum(env.sleeps) <= 25.0
