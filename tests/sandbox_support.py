@@ -34,10 +34,17 @@ ALL_SCOPES = (
 )
 
 
+@cache
+def sample_model() -> sie.SieFile:
+    return sie.read(SAMPLE).model
+
+
 def sandbox(files: list[Any] | None = None, **options: Any) -> Sandbox:
+    """A sandbox without rate limit on a manual clock; the sample company by default
+    (read once per test session)."""
     options.setdefault("rate_limit", None)
     options.setdefault("now", ManualClock())
-    return Sandbox.from_sie_files(files or [SAMPLE], **options)
+    return Sandbox.from_sie_files(files or [sample_model()], **options)
 
 
 def client(sb: Sandbox) -> httpx.Client:
@@ -102,7 +109,7 @@ def second_company() -> bytes:
     """Another company as a SIE 4 file: the sample's books under another name and number,
     with only its series-A vouchers (so its lists differ from company A's)."""
     model = sie.read(SAMPLE).model
-    header = attrs.evolve(model.header, orgnr=ORGNR_B, company_name="Polstjärnan Test AB")
+    header = attrs.evolve(model.header, orgnr=ORGNR_B, company_name="Isoleringstest AB")
     vouchers = tuple(v for v in model.vouchers if v.series == "A")
     moved: dict[str, Any] = {}
     for v in vouchers:

@@ -27,6 +27,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+import sie
 from fortnox_bridge.sandbox import invoices, resources, sie_export, vouchers
 from fortnox_bridge.sandbox.clock import Now, real_now, today
 from fortnox_bridge.sandbox.context import Ctx, Refusal
@@ -155,7 +156,7 @@ class Sandbox:
     @classmethod
     def from_sie_files(
         cls,
-        files: Sequence[str | os.PathLike[str] | bytes] = (),
+        files: Sequence[str | os.PathLike[str] | bytes | sie.SieFile] = (),
         *,
         locked_through: dt.date | str | None = DEFAULT,
         inactive_accounts: Iterable[str] = (),
@@ -163,8 +164,9 @@ class Sandbox:
         licences: Iterable[str] | None = None,
         **options: Any,
     ) -> Sandbox:
-        """Seed one company per organisation number (at most 30); no files seeds the
-        bundled sample company. Raises :class:`~fortnox_bridge.sandbox.seed.SeedError`."""
+        """Seed one company per organisation number (at most 30) from SIE files (paths,
+        bytes or models already read); no files seeds the bundled sample company.
+        Raises :class:`~fortnox_bridge.sandbox.seed.SeedError` with the file and the reason."""
         seed_options = SeedOptions(
             locked_through=locked_through,
             inactive_accounts=frozenset(inactive_accounts),

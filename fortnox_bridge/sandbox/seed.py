@@ -99,14 +99,16 @@ class SeedResult:
     notes: list[str]
 
 
-def seed(
-    files: Sequence[str | os.PathLike[str] | bytes], options: SeedOptions | None = None
-) -> SeedResult:
+Source = str | os.PathLike[str] | bytes | sie.SieFile
+
+
+def seed(files: Sequence[Source], options: SeedOptions | None = None) -> SeedResult:
+    """Tenants from SIE files (paths or bytes) or models already read."""
     options = options or SeedOptions()
     by_orgnr: dict[str, Tenant] = {}
     notes: list[str] = []
     for index, source in enumerate(files):
-        name = f"seed {index + 1}" if isinstance(source, bytes) else str(source)
+        name = str(source) if isinstance(source, str | os.PathLike) else f"seed {index + 1}"
         model = _read(source, name)
         orgnr = model.header.orgnr.strip()
         tenant = by_orgnr.get(orgnr)
@@ -127,26 +129,32 @@ def seed(
     return SeedResult(tenants, notes)
 
 
-def _read(source: str | os.PathLike[str] | bytes, name: str) -> sie.SieFile:
-    try:
-        result = sie.read(source if isinstance(source, bytes) else Path(source), name=name)
-    except sie.NotSie as exc:
-        raise SeedError(f"{name}: not a SIE file ({exc}); give a SIE 4 export") from exc
-    except OSError as exc:
-        raise SeedError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
-    errors = [f for f in result.findings if f.severity == "error"]
-    if errors:
-        first = errors[0]
-        raise SeedError(
-            f"{name}:{first.line}: {first.message} — a seed file must read without errors"
-        )
-    model = result.model
+def _read(source: Source, name: str) -> sie.SieFile:
+    model = source if isinstance(source, sie.SieFile) else _read_file(source, name)
     year = model.year(0)
     if year is None or year.start is None or year.end is None:
         raise SeedError(f"{name}: no #RAR 0 with dates; a company needs its financial year")
     if not model.header.orgnr.strip():
         raise SeedError(f"{name}: no #ORGNR; the sandbox tells companies apart by it")
     return model
+
+
+def _read_file(source: str | os.PathLike[str] | bytes, name: str) -> sie.SieFile:
+    try:
+        result = sie.read(source if isinstance(source, bytes) else Path(source), name=name)
+    except sie.NotSie as exc:
+        raise SeedError(f"{name}: not a SIE file ({exc}); give a SIE 4 export") from exc
+    except OSError as exc:
+        raise SeedError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    checked = sie.validate(result)
+    errors = [f for f in checked.findings if f.severity == "error"]
+    if errors:
+        first = errors[0]
+        raise SeedError(
+            f"{name}:{first.line}: {first.message} — Fortnox holds only balanced books, so a "
+            "seed file must read and validate without errors"
+        )
+    return result.model
 
 
 def _new_tenant(model: sie.SieFile, existing: Iterable[Tenant], options: SeedOptions) -> Tenant:

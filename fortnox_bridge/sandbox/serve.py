@@ -103,8 +103,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def run(argv: Sequence[str] | None = None, *, ready: threading.Event | None = None) -> int:
-    """The command: serve until interrupted (or ``ready`` is handed back and set again)."""
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    ready: threading.Event | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """The command: serve until Ctrl-C, SIGTERM or ``stop`` is set; ``ready`` is set once
+    the server accepts connections (for callers running it in a thread)."""
     args = parser().parse_args(argv)
     try:
         limit = ratelimit.parse(args.rate_limit)
@@ -129,7 +135,7 @@ def run(argv: Sequence[str] | None = None, *, ready: threading.Event | None = No
             file=sys.stderr,
         )
     print(f"listening on {server.url}", flush=True)
-    stop = threading.Event()
+    stop = stop or threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
         stop.set()
