@@ -25,7 +25,7 @@ from closing.engine import ClosingResult
 from closing.settings import ACCOUNT_NAMES, AccountRange
 from closing.taxreturn import TaxReturn
 from closing.workbook.layout import SHEETS, fund_title
-from closing.workbook.styles import AMOUNT, DATE, INPUT_FONT
+from closing.workbook.styles import AMOUNT, BOLD, DATE, INPUT_FONT
 from closing.workbook.text import FORMULA_LEADS, safe_text
 from sie.amounts import ZERO
 
@@ -177,6 +177,21 @@ class Book:
         if key:
             self.checks.append(Check(key, ws.title, cell.coordinate, expected, sign))
         return cell
+
+    def figure(
+        self,
+        ws: Worksheet,
+        row: int,
+        label: tuple[int, str],
+        col: int,
+        template: str,
+        *,
+        key: str = "",
+        expected: Decimal | None = None,
+    ) -> Cell:
+        """A bold labelled figure: ``label`` is (column, text), the formula goes in ``col``."""
+        text(ws, row, label[0], label[1], BOLD)
+        return self.formula(ws, row, col, template, key=key, expected=expected, font=BOLD)
 
     def name(self, key: str, ws: Worksheet, row: int, col: int) -> None:
         """Let formulas on any sheet refer to this cell as ``{key}``."""

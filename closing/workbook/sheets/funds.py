@@ -130,15 +130,14 @@ def write(book: Book) -> None:
     input_cell(ws, row, 5, p.months, "0")
     months_row = row
     row += 1
-    text(ws, row, 2, "Schablonintäkt", st.BOLD)
-    book.formula(
+    book.figure(
         ws,
         row,
+        (2, "Schablonintäkt"),
         5,
         f"=ROUNDDOWN(ROUND(MAX(E{funds_row},0)*E{rate_row}*E{months_row}/12,6),2)",
         key="schablonintakt",
         expected=p.schablonintakt,
-        font=st.BOLD,
     )
     book.name("pf_schablon", ws, row, 5)
     page.finish(

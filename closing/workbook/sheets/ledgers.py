@@ -77,15 +77,14 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
             row += 1
         text(ws, row, 1, party.counterparty_id, st.BOLD)
         shown = party.counterparty_name or party.counterparty_id or unknown
-        text(ws, row, 2, f"Summa {shown}", st.BOLD)
-        book.formula(
+        book.figure(
             ws,
             row,
+            (2, f"Summa {shown}"),
             6,
             f"=SUBTOTAL(9,F{first}:F{row - 1})",
             key=f"{kind}:party:{party.counterparty_id}",
             expected=party.total,
-            font=st.BOLD,
         )
         page.style_row(ws, row, 1, 7)
         subtotal_rows.append(row)
@@ -96,15 +95,14 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     last_data = max(first_data, row - 1)
     book.name_range(f"{kind}_accounts", ws, 5, first_data, last_data)
     book.name_range(f"{kind}_amounts", ws, 6, first_data, last_data)
-    text(ws, row, 2, f"Summa {sheet.lower()}", st.BOLD)
-    book.formula(
+    book.figure(
         ws,
         row,
+        (2, f"Summa {sheet.lower()}"),
         6,
         f"=SUBTOTAL(9,F{first_data}:F{last_data})",
         key=f"{kind}:specified",
         expected=att.specified,
-        font=st.BOLD,
     )
     page.style_row(ws, row, 1, 7, border=st.TOTAL_BORDER)
     spec_row = row
@@ -122,15 +120,14 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     text(ws, row, 2, f"Summa {sheet.lower()}")
     book.formula(ws, row, 6, f"=F{spec_row}")
     row += 1
-    text(ws, row, 2, "Differens", st.BOLD)
-    book.formula(
+    book.figure(
         ws,
         row,
+        (2, "Differens"),
         6,
         f"=F{book_row}-F{spec_row}",
         key=f"{kind}:difference",
         expected=att.difference,
-        font=st.BOLD,
     )
     book.formula(
         ws,

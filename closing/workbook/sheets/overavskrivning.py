@@ -64,15 +64,14 @@ def write(book: Book) -> None:
     )
     acq_row = line("+ Årets anskaffningar", over.acquisitions)
     disp_row = line("− Ersättning för sålda inventarier", over.disposals)
-    text(ws, row, 2, "Underlag enligt 30-regeln", st.BOLD)
-    book.formula(
+    book.figure(
         ws,
         row,
+        (2, "Underlag enligt 30-regeln"),
         3,
         f"=C{tax_row}+C{acq_row}-C{disp_row}",
         key="oa_main_base",
         expected=over.main_rule_base,
-        font=st.BOLD,
     )
     base_row = row
     row += 1
@@ -154,15 +153,14 @@ def write(book: Book) -> None:
     after_row = row
     row += 1
     before_row = line("Ackumulerade överavskrivningar före bokslut", over.reserve_before)
-    text(ws, row, 2, "Förändring att boka (ökning = kostnad)", st.BOLD)
-    book.formula(
+    book.figure(
         ws,
         row,
+        (2, "Förändring att boka (ökning = kostnad)"),
         3,
         f"=C{after_row}-C{before_row}",
         key="oa_change",
         expected=over.change,
-        font=st.BOLD,
     )
     page.style_row(ws, row, 2, 3, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
     book.name("oa_change", ws, row, 3)

@@ -88,15 +88,14 @@ def write(book: Book) -> None:
         ("Summa resultatkonton", "RR", "result_sum", tb.result_sum),
     )
     for label, kind, key, expected in totals:
-        text(ws, row, 2, label, st.BOLD)
-        book.formula(
+        book.figure(
             ws,
             row,
+            (2, label),
             7,
             f'=SUMIF({types},"{kind}",G${first_data}:G${last_data})',
             key=key,
             expected=expected,
-            font=st.BOLD,
         )
         row += 1
     text(ws, row, 2, "Totalt (ska vara 0)", st.BOLD)
