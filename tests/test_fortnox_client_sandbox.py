@@ -386,3 +386,26 @@ def test_a_refresh_answered_twice_ends_in_connect_again(tmp_path: Path):
         with pytest.raises(errors.ReconnectRequired) as info:
             reads.company_information(client)
     assert "customer must connect again" in str(info.value)
+
+
+def test_a_company_without_the_module_licence_gets_a_scope_error_naming_it(tmp_path: Path):
+    env = Env(tmp_path, licences=("bookkeeping", "companyinformation", "settings"))
+    with env.client() as client:
+        year = reads.financial_year_for(client, dt.date(2025, 12, 31))
+        with pytest.raises(errors.ScopeError) as info:
+            reads.open_supplier_invoices(client, year)
+    assert info.value.code == 2001101 and info.value.status == 400
+    assert info.value.scope == "supplierinvoice"
+    assert "lacks the licence for the 'supplierinvoice' module" in str(info.value)
+
+
+def test_sie_export_in_utf8_under_format_pc8_is_detected(tmp_path: Path, model: sie.SieFile):
+    env = Env(tmp_path, sie_encoding="utf-8")
+    with env.client() as client:
+        year = reads.financial_year_for(client, dt.date(2025, 12, 31))
+        data = reads.sie_export(client, year)
+        result = reads.read_sie(client, year)
+    assert b"#FORMAT PC8" in data and "Öbergs".encode() in data  # UTF-8 bytes, as some send
+    assert result.encoding.replace("-", "").lower().startswith("utf")
+    assert result.model.header.company_name == model.header.company_name
+    assert not [f for f in result.findings if f.severity == "error"]
