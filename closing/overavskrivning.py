@@ -182,28 +182,25 @@ def _impossible(
     accounts: ClosingAccounts,
 ) -> list[Finding]:
     where = ", ".join(x.account for x in lines) or f"none in {accounts.inventarier}"
-    out: list[Finding] = []
-    if reserve > book:
-        out.append(
-            finding(
-                "closing-reserve-exceeds-book",
-                f"The accumulated överavskrivningar ({reserve}) exceed the book value of the "
-                f"inventarier ({book}; accounts {where}), so the tax value would be negative. "
-                "Check that every inventarier account is included (ClosingAccounts.inventarier "
-                "or the accounts' #SRU 7215) and the reserve accounts' balances.",
-            )
-        )
-    if book < lowest:
-        out.append(
-            finding(
-                "closing-tax-value-below-floor",
-                f"The book value of the inventarier ({book}) is already below the lowest tax "
-                f"value the law allows ({lowest}): the planned depreciation exceeds what is "
-                "deductible, and the excess must be added back in the tax return. Check the "
-                "opening tax value, acquisitions and disposals given in AssetInputs.",
-            )
-        )
-    return out
+    checks = (
+        (
+            reserve > book,
+            "closing-reserve-exceeds-book",
+            f"The accumulated överavskrivningar ({reserve}) exceed the book value of the "
+            f"inventarier ({book}; accounts {where}), so the tax value would be negative. "
+            "Check that every inventarier account is included (ClosingAccounts.inventarier "
+            "or the accounts' #SRU 7215) and the reserve accounts' balances.",
+        ),
+        (
+            book < lowest,
+            "closing-tax-value-below-floor",
+            f"The book value of the inventarier ({book}) is already below the lowest tax "
+            f"value the law allows ({lowest}): the planned depreciation exceeds what is "
+            "deductible, and the excess must be added back in the tax return. Check the "
+            "opening tax value, acquisitions and disposals given in AssetInputs.",
+        ),
+    )
+    return [finding(code, message) for failed, code, message in checks if failed]
 
 
 __all__ = [

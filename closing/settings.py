@@ -15,7 +15,7 @@ from typing import Literal
 import attrs
 
 from closing.rates import DEFAULT_ADJUSTMENTS, TaxYearRates
-from sie import bas
+from sie import amounts, bas
 
 
 @attrs.frozen(slots=True)
@@ -99,30 +99,29 @@ PfondChoice = Literal["max", "none"] | Decimal
 ReverseChoice = Literal["all", "cover-loss"] | Decimal | None
 
 
+def _amount(value: str | int | Decimal, what: str) -> Decimal:
+    """An amount in kronor within :mod:`sie.amounts`' range, else a ``ValueError`` saying
+    what ``what`` accepts (``1e30`` and ``NaN`` are no amounts)."""
+    try:
+        return amounts.check_range(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        raise ValueError(f"{what}, not {value!r} ({amounts.RANGE_TEXT})") from None
+
+
 def _pfond(value: str | int | Decimal) -> PfondChoice:
     if value in ("max", "none"):
         return value  # type: ignore[return-value]
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise ValueError(f"pfond must be 'max', 'none' or an amount in kronor, not {value!r}")
-    return amount
+    return _amount(value, "pfond must be 'max', 'none' or an amount in kronor")
 
 
 def _reverse_pfond(value: str | int | Decimal | None) -> ReverseChoice:
     if value is None or value in ("all", "cover-loss"):
         return value  # type: ignore[return-value]
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise ValueError(
-            f"reverse_pfond must be 'all', 'cover-loss' or an amount in kronor, not {value!r}"
-        )
-    return amount
+    return _amount(value, "reverse_pfond must be 'all', 'cover-loss' or an amount in kronor")
+
+
+def _deficit(value: str | int | Decimal) -> Decimal:
+    return _amount(value, "previous_deficit must be an amount in kronor")
 
 
 @attrs.frozen(slots=True)
@@ -146,7 +145,7 @@ class ClosingSettings:
     #: "max" books överavskrivningar up to the lowest allowed tax value; "none" books none.
     overavskrivning: Literal["max", "none"] = "max"
     #: Unused deficit (underskott) from the previous year, INK2S 4.14a, as a positive amount.
-    previous_deficit: Decimal = attrs.field(default=Decimal("0"), converter=Decimal)
+    previous_deficit: Decimal = attrs.field(default=Decimal("0"), converter=_deficit)
     #: [U] Whether the 25 % periodiseringsfond base is taken after deducting the previous
     #: deficit (most tools do; the law's wording leaves it open).
     deficit_before_pfond: bool = True

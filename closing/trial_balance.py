@@ -65,6 +65,7 @@ class TrialBalanceGroup:
     klass: int
     title: str
     lines: tuple[TrialBalanceLine, ...]
+    #: Sums over the lines (``prev_ub`` counts a missing figure as zero).
     ib: Decimal
     movement: Decimal
     ub: Decimal
