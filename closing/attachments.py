@@ -50,6 +50,7 @@ class OpenItem:
 class CounterpartyTotal:
     """The open items of one customer or supplier and their sum."""
 
+    #: The SIE object (dimension 8 kund, 9 leverantör) and its name.
     counterparty_id: str
     counterparty_name: str
     items: tuple[OpenItem, ...]
