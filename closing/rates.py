@@ -121,6 +121,9 @@ DEFAULT_ADJUSTMENTS: dict[str, str] = {
     "8112": "4.5b",  # Utdelningar från intresseföretag
     "8212": "4.5b",  # Utdelningar från övriga ägarintresseföretag
     # 4.5c Andra bokförda intäkter som inte ska tas upp.
+    "8080": "4.5c",  # Återföringar av nedskrivningar (koncernföretag), mirror of 8070
+    "8180": "4.5c",  # Återföringar av nedskrivningar (intresseföretag), mirror of 8170
+    "8280": "4.5c",  # Återföringar av nedskrivningar (övriga ägarintressen), mirror of 8270
     "8314": "4.5c",  # Skattefria ränteintäkter (skattekontot)
 }
 
