@@ -325,7 +325,7 @@ class FortnoxClient:
         hinted = retry_after(response) if response is not None else None
         if hinted is not None:
             return hinted + self.rng.uniform(0, min(1.0, 0.1 * hinted + 0.05))
-        base = min(cap, self.backoff * 2**attempt)
+        base = min(cap, self.backoff * 2.0**attempt)
         return base / 2 + self.rng.uniform(0, base / 2)
 
     def _send(

@@ -43,7 +43,7 @@ VOUCHER = {
 
 
 def _faulty(tmp_path: Path, spec: str, **kw: object) -> Env:
-    return Env(tmp_path, faults=spec, **kw)
+    return Env(tmp_path, False, faults=spec, **kw)
 
 
 def _year(client: FortnoxClient) -> reads.FinancialYear:
@@ -245,6 +245,7 @@ def test_two_processes_refreshing_at_once_spend_one_refresh_token(tmp_path: Path
         assert stored.refresh_token != first.refresh_token
         with httpx.Client() as http:
             oauth = OAuth(config, http)
+            assert first.refresh_token and stored.refresh_token
             with pytest.raises(errors.ReconnectRequired):
                 oauth.refresh(first.refresh_token)
             assert oauth.refresh(stored.refresh_token).refresh_token
