@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from closing.engine import ClosingResult
 from closing.trial_balance import TrialBalanceLine
-from closing.workbook.cells import text
+from closing.workbook.cells import Book, text
 from closing.workbook.layout import period
 from closing.workbook.styles import (
     BAD_FILL,
@@ -39,6 +39,13 @@ def title(ws: Worksheet, result: ClosingResult, heading: str, note: str = "") ->
     text(ws, 2, 1, f"{who} · Räkenskapsår {period(result)}", SUBTITLE_FONT)
     if note:
         text(ws, 3, 1, note, NOTE_FONT)
+
+
+def start(book: Book, sheet: str, heading: str, note: str = "") -> Worksheet:
+    """The sheet named ``sheet`` with its title rows written (see :func:`title`)."""
+    ws = book.sheet(sheet)
+    title(ws, book.result, heading, note)
+    return ws
 
 
 def header(ws: Worksheet, row: int, titles: Sequence[str], right: Iterable[int] = ()) -> None:

@@ -24,11 +24,10 @@ SHEET = "Balansräkning"
 
 
 def write(book: Book) -> None:
-    ws = book.sheet(SHEET)
     r = book.result
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        SHEET,
         "Balansräkning",
         "Tillgångar med bokföringens tecken; eget kapital och skulder som positiva belopp.",
     )

@@ -17,12 +17,11 @@ SHEET = "Periodiseringsfonder"
 
 def write(book: Book) -> None:
     r = book.result
-    ws = book.sheet("Periodiseringsfonder")
     rates = r.rates
     after = rates.pfond_reversal_after if rates else 6
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        "Periodiseringsfonder",
         "Periodiseringsfonder",
         f"Belopp som positiva fonder. En fond återförs senast det {after}:e "
         "beskattningsåret efter avsättningsåret, äldsta först.",

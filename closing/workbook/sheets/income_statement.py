@@ -26,12 +26,11 @@ SHEET = "Resultaträkning"
 
 
 def write(book: Book) -> None:
-    ws = book.sheet(SHEET)
     r = book.result
     acc = r.settings.accounts
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        SHEET,
         "Resultaträkning",
         "Intäkter positiva, kostnader negativa. Bokslutsposter från bladet Bokslutsverifikationer.",
     )

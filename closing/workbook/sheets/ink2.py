@@ -49,12 +49,11 @@ def _key(form: str, id: str) -> str:
 
 
 def write(book: Book) -> None:
-    ws = book.sheet(SHEET)
     r = book.result
     tr = book.tax_return
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        SHEET,
         "Inkomstdeklaration 2: INK2, INK2R och INK2S",
         "Deklarerat = beloppet i SRU-filen (hela kronor, blankettens tecken). Enligt "
         "arbetsboken = samma fält räknat från kontona och beräkningsbladen.",

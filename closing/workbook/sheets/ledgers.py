@@ -19,14 +19,13 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     att = next((a for a in r.attachments if a.kind == kind), None)
     customers = kind == "customers"
     sheet = "Kundreskontra" if customers else "Leverantörsreskontra"
-    ws = book.sheet(sheet)
     who = "kund" if customers else "leverantör"
     dim = acc.customer_dimension if customers else acc.supplier_dimension
     accounts = acc.customers if customers else acc.suppliers
     end = r.year.end if r.year else None
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        sheet,
         f"{sheet} {accounts}",
         f"Öppna poster per {end.isoformat() if end else 'balansdagen'}, med bokföringens "
         "tecken (kundfordran debet +, leverantörsskuld kredit −).",

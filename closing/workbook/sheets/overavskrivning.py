@@ -16,11 +16,10 @@ SHEET = "Överavskrivningar"
 def write(book: Book) -> None:
     r = book.result
     acc = r.settings.accounts
-    ws = book.sheet("Överavskrivningar")
     over = r.overavskrivning
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        "Överavskrivningar",
         "Överavskrivningar på inventarier (räkenskapsenlig avskrivning)",
         f"Inventarier {acc.inventarier}; ackumulerade överavskrivningar "
         f"{', '.join(str(x) for x in acc.overavskrivning_reserves)}; "

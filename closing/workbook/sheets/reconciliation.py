@@ -16,10 +16,9 @@ SHEET = "Avstämning"
 
 def write(book: Book) -> None:
     r = book.result
-    ws = book.sheet("Avstämning")
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        "Avstämning",
         "Avstämning av balanskonton",
         "UB efter bokslut med bokföringens tecken. Fyll i avstämt belopp (blått) för "
         "de konton som saknar specifikation.",

@@ -25,10 +25,9 @@ SHEET = "Skatteberäkning"
 def write(book: Book) -> None:
     r = book.result
     acc = r.settings.accounts
-    ws = book.sheet("Skatteberäkning")
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        "Skatteberäkning",
         "Skatteberäkning (INK2S)",
         "Blå celler är indata och val; ändra dem så räknas skatten och "
         "bokslutsverifikationerna om.",

@@ -53,11 +53,10 @@ def net_after_final_tax(book: Book) -> Decimal:
 
 
 def write(book: Book) -> None:
-    ws = book.sheet(SHEET)
     r = book.result
-    page.title(
-        ws,
-        r,
+    ws = page.start(
+        book,
+        SHEET,
         "Skattekonto: årets inkomstskatt mot inbetald preliminärskatt",
         "Saldon efter bokslut (Råbalans + bokslutsverifikationer), som positiva belopp.",
     )

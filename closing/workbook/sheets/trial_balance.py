@@ -16,14 +16,15 @@ SHEET = "Råbalans"
 
 def write(book: Book) -> None:
     r = book.result
-    ws = book.sheet("Råbalans")
     tb = r.trial_balance
     source = (
         "Beräknad från årets transaktioner."
         if tb.source == "transactions"
         else "Filen saknar transaktioner: filens #IB/#UB/#RES visas."
     )
-    page.title(ws, r, "Råbalans (saldobalans)", f"{source} Debet positivt, kredit negativt.")
+    ws = page.start(
+        book, "Råbalans", "Råbalans (saldobalans)", f"{source} Debet positivt, kredit negativt."
+    )
     head = 4
     page.header(
         ws,

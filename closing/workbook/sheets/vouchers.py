@@ -49,13 +49,12 @@ def _linked(book: Book, v: Voucher) -> dict[str, tuple[str, str]] | None:
 
 def write(book: Book) -> None:
     r = book.result
-    ws = book.sheet("Bokslutsverifikationer")
     series = r.settings.series
     end = r.year.end if r.year else None
     note = f"Serie {series}, daterade {end.isoformat() if end else '?'}. " + (
         "Beloppen hämtas från beräkningsbladen; status Ej överförd tills de bokats."
     )
-    page.title(ws, r, "Bokslutsverifikationer", note)
+    ws = page.start(book, "Bokslutsverifikationer", "Bokslutsverifikationer", note)
     head = 4
     page.header(
         ws,
