@@ -24,6 +24,7 @@ from closing.rates import RATES
 from closing.settings import ClosingSettings, ReverseChoice
 from sie import amounts
 from sie.display import printable
+from sie.validation import ImportSettings
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -76,6 +77,16 @@ def _reverse_pfond_arg(value: str) -> ReverseChoice:
 
 def _gone(value: str) -> None:
     raise argparse.ArgumentTypeError("replaced by --reverse-pfond AMOUNT|all|cover-loss")
+
+
+def _size_arg(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size in MB such as 200")
+    return number
 
 
 def _year_arg(value: str) -> int:
@@ -163,30 +174,38 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 success, 1 validation errors or closing refused, "
         "2 usage error or unreadable file.",
     )
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common.add_argument("file", metavar="FILE", help="SIE file (type 1-4; to close, a 4E export)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument(
+        "--max-size-mb",
+        type=_size_arg,
+        default=ImportSettings().max_size_mb,
+        metavar="N",
+        help="refuse files larger than this (default %(default)g MB)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    balance = sub.add_parser(
+    sub.add_parser(
         "balance",
+        parents=[common],
         allow_abbrev=False,
         help="print the trial balance (råbalans) computed from the transactions",
         description="Print the trial balance (råbalans) of financial year 0, computed "
         "from the transactions, grouped by BAS class, and where it disagrees with the "
         "file's own #UB/#RES.",
     )
-    balance.add_argument("file", metavar="FILE", help="SIE file (type 1-4)")
-    balance.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
     close_ = sub.add_parser(
         "close",
+        parents=[common],
         allow_abbrev=False,
         help="close the year: workbook, closing vouchers (SIE 4I), the year with them (SIE)",
         description="Close financial year 0 of an aktiebolag: periodiseringsfonder, "
         "överavskrivningar, tax and årets resultat. Writes the Excel closing sheet, the "
-        "closing vouchers as SIE 4I and the year with the closing as SIE, and prints a "
-        "summary.",
+        "closing vouchers as SIE 4I, the year with the closing as SIE and the tax return "
+        "as SRU files, and prints a summary.",
         epilog=ASSETS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    close_.add_argument("file", metavar="FILE", help="SIE file, normally a 4E export")
     close_.add_argument(
         "--out", default="out", metavar="DIR", help="folder for the outputs (default out/)"
     )
@@ -198,15 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="voucher series for the closing vouchers (default %(default)s)",
     )
     add_close_options(close_)
-    close_.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     return parser
 
 
-# --------------------------------------------------------------------------- commands
-
-
 def run_balance(args: argparse.Namespace) -> int:
-    report = balance_file(args.file)
+    report = balance_file(args.file, import_settings=ImportSettings(max_size_mb=args.max_size_mb))
     if args.json:
         print(render.dumps(render.balance_json(report)))
     elif report.trial_balance is None:
@@ -229,7 +244,8 @@ def _refusal_hint(report: CloseReport) -> str:
 
 def run_close(args: argparse.Namespace) -> int:
     settings, assets = close_inputs(args)
-    report = close_file(args.file, settings, assets=assets, folder=args.out)
+    limits = ImportSettings(max_size_mb=args.max_size_mb)
+    report = close_file(args.file, settings, assets=assets, folder=args.out, import_settings=limits)
     status = CLOSE_EXIT[report.status]
     if args.json:
         print(render.dumps(render.close_json(report)))
@@ -275,19 +291,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"unexpected failure ({type(exc).__name__}: {exc}); please report it "
             "together with the file",
         )
-
-
-__all__ = [
-    "ASSETS_HELP",
-    "EXIT_OK",
-    "EXIT_REFUSED",
-    "EXIT_USAGE",
-    "UsageError",
-    "add_close_options",
-    "build_parser",
-    "close_inputs",
-    "main",
-]
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from closing.settings import ClosingAccounts, ClosingSettings
 from closing.taxreturn import TaxReturn, tax_return
 from closing.trial_balance import TrialBalance, trial_balance
 from sie.findings import Finding, finding
-from sie.validation import ValidationResult, load
+from sie.validation import ImportSettings, ValidationResult, load
 
 #: How far a closing got: "closed" (outputs written), "unreadable" (not a SIE file one
 #: can read), "invalid" (the file has validation errors), "refused" (the closing
@@ -32,14 +32,17 @@ from sie.validation import ValidationResult, load
 Status = Literal["closed", "unreadable", "invalid", "refused", "unwritable"]
 
 
-def open_sie(path: str | os.PathLike[str]) -> ValidationResult:
+def open_sie(
+    path: str | os.PathLike[str], import_settings: ImportSettings | None = None
+) -> ValidationResult:
     """Read and validate the file at ``path``. A folder is refused with its own reason;
-    everything else (no such file, no permission, not SIE) is said by :func:`load`."""
+    everything else (no such file, no permission, not SIE, too large) is said by
+    :func:`load`."""
     file = os.fspath(path)
     if Path(file).is_dir():
         message = "is a folder, not a file; give the SIE file in it"
         return ValidationResult(None, (finding("file-unreadable", message, 0, file),), file=file)
-    return load(file)
+    return load(file, import_settings)
 
 
 def refusal_reason(validation: ValidationResult) -> str:
@@ -67,10 +70,13 @@ class BalanceReport:
 
 
 def balance_file(
-    path: str | os.PathLike[str], accounts: ClosingAccounts | None = None
+    path: str | os.PathLike[str],
+    accounts: ClosingAccounts | None = None,
+    *,
+    import_settings: ImportSettings | None = None,
 ) -> BalanceReport:
     """Read and validate ``path`` and compute its råbalans (validation errors do not stop it)."""
-    validation = open_sie(path)
+    validation = open_sie(path, import_settings)
     model = validation.model
     tb = None if model is None else trial_balance(model, accounts)
     return BalanceReport(validation.file or os.fspath(path), validation, tb)
@@ -108,13 +114,15 @@ def close_file(
     assets: AssetInputs | str | os.PathLike[str] | None = None,
     folder: str | os.PathLike[str] | None = None,
     generated: dt.date | None = None,
+    import_settings: ImportSettings | None = None,
 ) -> CloseReport:
     """Read, validate and close ``path``; when ``folder`` is given, write the outputs
     there (:func:`closing.outputs.write_outputs`). ``assets`` is the inventarier input
-    or the path of an assets JSON file (read first, so a mistake in it costs nothing)."""
+    or the path of an assets JSON file (read first, so a mistake in it costs nothing);
+    ``import_settings`` what the import accepts (size limit, organisation number …)."""
     if assets is not None and not isinstance(assets, AssetInputs):
         assets = read_assets(assets)
-    validation = open_sie(path)
+    validation = open_sie(path, import_settings)
     file = validation.file or os.fspath(path)
     model = validation.model
     if model is None:

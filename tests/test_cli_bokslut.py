@@ -823,3 +823,19 @@ def test_the_commands_never_fail_or_print_raw_controls_on_hostile_files(
             assert is_printable(shown.replace("\n", "")), (argv, shown)
             if "--json" in argv:
                 json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("command", ["balance", "close"])
+def test_the_size_limit_refuses_a_larger_file_even_from_a_device(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    extra = ["--out", str(tmp_path / "out")] if command == "close" else []
+    reason, _ = refusal(capsys, command, str(SAMPLE), "--max-size-mb", "0.01", *extra)
+    assert "limit" in reason
+    if Path("/dev/zero").exists():  # stat says 0 bytes: the reader must stop by itself
+        reason, _ = refusal(capsys, command, "/dev/zero", "--max-size-mb", "0.5", *extra)
+        assert "limit" in reason
+    for bad in ("0", "-1", "nan", "lots"):
+        code, _out, err = run(capsys, command, str(SAMPLE), "--max-size-mb", bad, *extra)
+        assert code == 2 and "--max-size-mb" in err
+    assert not (tmp_path / "out").exists()
