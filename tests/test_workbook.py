@@ -4,6 +4,7 @@ and be laid out for reading and printing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from closing import (
     close,
     trial_balance,
 )
+from closing import cli as closing_cli
 from closing.assets import read_assets
 from closing.taxreturn import read_sru, tax_return, write_sru
 from closing.workbook import (
@@ -417,6 +419,21 @@ def test_ink2_sheet_equals_the_sru_files_and_the_tax_return(
     ws = case.built.workbook["INK2"]
     codes = {r[0].value: r[1].value for r in ws.iter_rows(min_row=5) if r[1].value}
     assert codes["1.1"] == "7104" and codes["4.15"] == "7670" and codes["2.26"] == "7281"
+
+
+def test_bokslut_close_writes_an_ink2_sheet_equal_to_its_sru_files_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line end to end: the workbook, the SRU pair and ``--json`` agree."""
+    argv = ["close", str(SAMPLE), "--out", str(tmp_path), "--assets", str(SAMPLE_ASSETS), "--json"]
+    assert closing_cli.main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    [book] = tmp_path.glob("*_bokslut.xlsx")
+    shown = ink2_sheet_amounts(openpyxl.load_workbook(book))
+    filed = read_sru(tmp_path / "INFO.SRU", tmp_path / "BLANKETTER.SRU").amounts()
+    printed = {form: data[form] for form in ("ink2", "ink2r", "ink2s")}
+    assert shown == filed == printed
+    assert shown["ink2"] == {"1.1": 393_427}
 
 
 def test_ink2_sheet_says_when_there_is_no_tax_return(cases: dict[str, Case]) -> None:
