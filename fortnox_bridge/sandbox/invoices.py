@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from fortnox_bridge.sandbox.context import Ctx, Refusal, date_arg, listing, sort_items
 from fortnox_bridge.sandbox.errors import json_response
 from fortnox_bridge.sandbox.state import Invoice
+from sie import dates
 
 Filter = Callable[[Invoice, dt.date], bool]
 
@@ -80,7 +81,7 @@ def _customer_item(ctx: Ctx, i: Invoice) -> dict[str, Any]:
         "DueDate": i.due_date.isoformat(),
         "ExternalInvoiceReference1": "",
         "ExternalInvoiceReference2": "",
-        "FinalPayDate": _day(i.final_pay_date),
+        "FinalPayDate": dates.iso(i.final_pay_date),
         "InvoiceDate": i.invoice_date.isoformat(),
         "InvoiceType": "INVOICE",
         "NoxFinans": False,
@@ -118,7 +119,7 @@ def _supplier_item(ctx: Ctx, i: Invoice) -> dict[str, Any]:
         "DueDate": i.due_date.isoformat(),
         "ExternalInvoiceNumber": "",
         "ExternalInvoiceSeries": "",
-        "FinalPayDate": _day(i.final_pay_date),
+        "FinalPayDate": dates.iso(i.final_pay_date),
         "GivenNumber": i.given_number,
         "InvoiceDate": i.invoice_date.isoformat(),
         "InvoiceNumber": i.number,
@@ -128,10 +129,6 @@ def _supplier_item(ctx: Ctx, i: Invoice) -> dict[str, Any]:
         "Total": str(i.total),
         "Vouchers": vouchers,
     }
-
-
-def _day(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 INVOICE_SORT = {

@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 
 from fortnox_bridge.sandbox.context import Ctx, Refusal, date_arg, listing, select_year, sort_items
 from fortnox_bridge.sandbox.errors import json_response
-from fortnox_bridge.sandbox.state import ZERO, AccountState, FinancialYearState, SeriesState
+from fortnox_bridge.sandbox.state import AccountState, FinancialYearState, SeriesState
+from sie.amounts import ZERO
 
 
 def company_information(ctx: Ctx) -> Response:

@@ -20,7 +20,6 @@ import attrs
 import sie
 from fortnox_bridge.sandbox.seed_invoices import derive
 from fortnox_bridge.sandbox.state import (
-    ZERO,
     AccountState,
     CompanyInfo,
     FinancialYearState,
@@ -30,6 +29,7 @@ from fortnox_bridge.sandbox.state import (
     VoucherState,
 )
 from sie import bas
+from sie.amounts import ZERO
 
 MAX_TENANTS = 30  # the developer portal's number of test databases
 FIRST_DATABASE_NUMBER = 500001

@@ -18,8 +18,9 @@ from werkzeug.wrappers import Response
 
 import sie
 from fortnox_bridge.sandbox.context import Ctx, Refusal, date_arg, select_year
-from fortnox_bridge.sandbox.state import ZERO, FinancialYearState, Tenant, VoucherState
+from fortnox_bridge.sandbox.state import FinancialYearState, Tenant, VoucherState
 from sie import bas
+from sie.amounts import ZERO
 
 PROGRAM = ("Fortnox", "3.57.11-sandbox")
 SIE_TYPES = {1: "1", 2: "2", 3: "3", 4: "4E"}

@@ -15,8 +15,7 @@ from decimal import Decimal
 import attrs
 
 from sie import bas
-
-ZERO = Decimal("0.00")
+from sie.amounts import ZERO
 
 
 @attrs.define

@@ -18,7 +18,8 @@ from werkzeug.wrappers import Response
 
 from fortnox_bridge.sandbox.context import Ctx, Refusal, date_arg, listing, select_year, sort_items
 from fortnox_bridge.sandbox.errors import json_response
-from fortnox_bridge.sandbox.state import ZERO, FinancialYearState, VoucherRow, VoucherState
+from fortnox_bridge.sandbox.state import FinancialYearState, VoucherRow, VoucherState
+from sie.amounts import CENT, ZERO, InvalidAmount, check_range
 
 VOUCHER_FIELDS = frozenset(
     [
@@ -50,7 +51,6 @@ ROW_FIELDS = frozenset(
         "TransactionInformation",
     ]
 )
-CENT = Decimal("0.01")
 
 
 def _list_item(ctx: Ctx, v: VoucherState) -> dict[str, Any]:
@@ -249,6 +249,10 @@ def _amount(ctx: Ctx, row: dict[str, Any], name: str) -> Decimal:
         raise Refusal(ctx.error("invalid_value", field=name, problem="ett belopp")) from None
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
         raise Refusal(ctx.error("invalid_value", field=name, problem="högst två decimaler, ≥ 0"))
+    try:
+        check_range(amount)
+    except InvalidAmount:
+        raise Refusal(ctx.error("invalid_value", field=name, problem="för stort belopp")) from None
     return amount.quantize(CENT)
 
 
