@@ -44,6 +44,8 @@ def _text(lines: Sequence[str]) -> str:
 
 
 def _cut(text: str, width: int) -> str:
+    """``text`` escaped and cut to ``width`` (escaping first keeps the columns aligned)."""
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
