@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,6 @@ class Sandbox:
         client_secret: str = DEFAULT_CLIENT_SECRET,
         redirect_uri: str | None = None,
     ) -> None:
-        import time
-
         self.tenants = list(tenants)
         self.notes = list(notes)
         self.now: Now = now or real_now
@@ -203,9 +202,12 @@ class Sandbox:
         self.oauth.register_client(client_id, secret, redirect_uri)
 
     def tenant(self, key: str | int | None = None) -> Tenant:
-        """A tenant by organisation number or database number; the first by default."""
+        """A tenant by organisation number (with or without the dash) or database number;
+        the first by default."""
         for t in self.tenants:
-            if key is None or key in (t.company.orgnr, t.database_number):
+            if key is None or key == t.database_number:
+                return t
+            if isinstance(key, str) and key.replace("-", "") == t.company.orgnr.replace("-", ""):
                 return t
         raise KeyError(f"no seeded company {key!r}")
 
