@@ -20,8 +20,16 @@ from fortnox_bridge.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.fortnox.se"
 DEFAULT_AUTH_URL = "https://apps.fortnox.se"
-#: What the bridge reads and writes: books, company, locked period, AR and AP.
-DEFAULT_SCOPES = ("bookkeeping", "companyinformation", "settings", "invoice", "supplierinvoice")
+#: What the bridge reads and writes: books, company, locked period, AR and AP, and the
+#: payments that make the year-end AR/AP lists exact (without ``payment`` they are approximated).
+DEFAULT_SCOPES = (
+    "bookkeeping",
+    "companyinformation",
+    "settings",
+    "invoice",
+    "supplierinvoice",
+    "payment",
+)
 
 KEYS = (
     "FORTNOX_CLIENT_ID",
