@@ -8,6 +8,7 @@ the year, a year result already booked).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -31,6 +32,7 @@ from closing.settings import (
     ClosingSettings,
 )
 from closing.tax import (
+    Adjustment,
     TaxComputation,
     adjustments,
     compute_tax,
@@ -198,83 +200,56 @@ def close(
     acc = settings.accounts
     tb = trial_balance(model, acc)
     atts, att_findings = attachments(model, tb, acc, counterparty_items)
-    findings: list[Finding] = [*tb.findings, *att_findings]
-    refused = ClosingResult(
+    year = model.year(0)
+    result = ClosingResult(
         closed=False,
         company=model.header.company_name,
         orgnr=model.header.orgnr,
-        year=model.year(0),
+        year=year,
         tax_year=None,
         rates=None,
         settings=settings,
         trial_balance=tb,
         attachments=atts,
+        findings=(*tb.findings, *att_findings),
     )
-    year = model.year(0)
     if year is None or year.end is None:
-        findings.append(_no_year())
-        return attrs.evolve(refused, findings=tuple(findings))
+        return attrs.evolve(result, findings=(*result.findings, _no_year()))
     tax_year = year.end.year
-    rates, rate_findings = _rates(tax_year, settings)
-    findings += rate_findings
-    balance = _may_close(tb, settings)
-    findings += balance
-    reasons = []
-    if tb.booked_year_result:
-        reasons.append("a year result is already booked (closing-result-booked)")
-    if any(f.code == "closing-unbalanced" for f in balance):
-        reasons.append("the råbalans does not sum to zero (closing-unbalanced)")
-    if rates is not None and reasons:
-        findings.append(_refused(" and ".join(reasons)))
-    if rates is None or reasons:
-        return attrs.evolve(refused, tax_year=tax_year, rates=rates, findings=tuple(findings))
+    rates, admission = _admission(tb, tax_year, settings)
+    result = attrs.evolve(
+        result, tax_year=tax_year, rates=rates, findings=(*result.findings, *admission)
+    )
+    if rates is None or any(f.severity == "error" for f in admission):
+        return result
 
-    booked_allocation = tb.movement(acc.pfond_allocation)
-    approp_movement = sum((x.movement for x in tb.in_range(acc.appropriations)), ZERO)
-    booked_appropriations = -(approp_movement - booked_allocation)
-    if approp_movement or booked_allocation:
-        findings.append(_appropriations_booked(acc, approp_movement))
-
+    booked = _booked(tb, acc)
     plan = pfond_plan(tb, year, tax_year, rates, settings)
     over, over_findings = _overavskrivning(tb, year, tax_year, rates, settings, assets)
-    findings += over_findings
-    over_change = over.change if over else ZERO
     adj = adjustments(tb, settings.adjustments)
-    findings += unmapped_adjustments(tb, settings.adjustments)
-
-    def ladder(plan: PfondPlan) -> TaxComputation:
-        return compute_tax(
-            result_before_appropriations=tb.result_before_appropriations,
-            booked_appropriations=booked_appropriations,
-            booked_allocation=booked_allocation,
-            pfond_reversal=plan.reversal_total,
-            overavskrivning=over_change,
-            adjustments=adj,
-            schablonintakt=plan.schablonintakt,
-            upprakning=plan.upprakning,
-            rates=rates,
-            settings=settings,
-            booked_tax=tb.booked_tax,
-        )
-
+    ladder = functools.partial(
+        _ladder, tb, booked, over.change if over else ZERO, adj, rates, settings
+    )
     if settings.reverse_pfond == "cover-loss":
-        before = ladder(plan)
-        plan = cover_loss(plan, -before.taxable_income_exact)
-    findings += plan.findings
+        plan = cover_loss(plan, -ladder(plan).taxable_income_exact)
     comp = ladder(plan)
-    findings += comp.findings
     plan = allocate(plan, tax_year, acc, comp.pfond_allocation)
 
     over_accounts = overavskrivning_accounts(tb, acc)
-    entries = closing_entries(year, settings, plan, over_change, over_accounts, comp, tb)
+    entries = closing_entries(year, settings, plan, comp.overavskrivning, over_accounts, comp, tb)
     arets = year_result(tb, entries, acc)
     result_entry = year_result_voucher(year, settings, arets)
     numbered = number([*entries, *([result_entry] if result_entry else [])], model.vouchers)
+    findings = (
+        *booked.findings,
+        *over_findings,
+        *unmapped_adjustments(tb, settings.adjustments),
+        *plan.findings,
+        *comp.findings,
+    )
     return attrs.evolve(
-        refused,
+        result,
         closed=True,
-        tax_year=tax_year,
-        rates=rates,
         tax=comp,
         pfond=plan,
         overavskrivning=over,
@@ -282,8 +257,78 @@ def close(
         arets_resultat=arets,
         vouchers=numbered,
         new_accounts=new_accounts(model, numbered, plan.funds),
-        findings=tuple(findings),
+        findings=(*result.findings, *findings),
     )
+
+
+@attrs.frozen(slots=True)
+class _Booked:
+    """Appropriations booked during the year before the closing (profit positive,
+    the allocation account excluded) and an allocation already booked."""
+
+    appropriations: Decimal
+    allocation: Decimal
+    findings: tuple[Finding, ...]
+
+
+def _booked(tb: TrialBalance, acc: ClosingAccounts) -> _Booked:
+    allocation = tb.movement(acc.pfond_allocation)
+    movement = sum((x.movement for x in tb.in_range(acc.appropriations)), ZERO)
+    findings: tuple[Finding, ...] = ()
+    if movement or allocation:
+        findings = (
+            finding(
+                "closing-appropriations-booked",
+                f"Appropriations are already booked in {acc.appropriations} (net "
+                f"{-movement}); the closing takes them as given and books only what "
+                "is still needed.",
+            ),
+        )
+    return _Booked(-(movement - allocation), allocation, findings)
+
+
+def _ladder(
+    tb: TrialBalance,
+    booked: _Booked,
+    over_change: Decimal,
+    adj: tuple[Adjustment, ...],
+    rates: TaxYearRates,
+    settings: ClosingSettings,
+    plan: PfondPlan,
+) -> TaxComputation:
+    """The tax ladder for a fund plan (run twice for cover-loss: before and after)."""
+    return compute_tax(
+        result_before_appropriations=tb.result_before_appropriations,
+        booked_appropriations=booked.appropriations,
+        booked_allocation=booked.allocation,
+        pfond_reversal=plan.reversal_total,
+        overavskrivning=over_change,
+        adjustments=adj,
+        schablonintakt=plan.schablonintakt,
+        upprakning=plan.upprakning,
+        rates=rates,
+        settings=settings,
+        booked_tax=tb.booked_tax,
+    )
+
+
+def _admission(
+    tb: TrialBalance, tax_year: int, settings: ClosingSettings
+) -> tuple[TaxYearRates | None, list[Finding]]:
+    """The rate table, and whether the closing may go ahead: refused (an error
+    finding) when a year result is already booked or the råbalans does not sum to
+    zero and the closing is not forced."""
+    rates, findings = _rates(tax_year, settings)
+    balance = _may_close(tb, settings)
+    findings += balance
+    reasons = []
+    if tb.booked_year_result:
+        reasons.append("a year result is already booked (closing-result-booked)")
+    if any(f.code == "closing-unbalanced" for f in balance):
+        reasons.append("the råbalans does not sum to zero (closing-unbalanced)")
+    if reasons:
+        findings.append(_refused(" and ".join(reasons)))
+    return rates, findings
 
 
 def _no_year() -> Finding:
@@ -349,15 +394,6 @@ def _may_close(tb: TrialBalance, settings: ClosingSettings) -> list[Finding]:
             "the closing (ClosingSettings.force, bokslut close --force) to close anyway.",
         )
     ]
-
-
-def _appropriations_booked(acc: ClosingAccounts, movement: Decimal) -> Finding:
-    return finding(
-        "closing-appropriations-booked",
-        f"Appropriations are already booked in {acc.appropriations} (net "
-        f"{-movement}); the closing takes them as given and books only what "
-        "is still needed.",
-    )
 
 
 def _overavskrivning(
