@@ -171,7 +171,9 @@ class FortnoxClient:
         given = kw.pop("http", None)
         http = given or httpx.Client(transport=transport, timeout=kw.get("timeout", 30.0))
         oauth = OAuth(config, http, now=kw.get("now", utcnow))
+        store = kw.pop("store", None) or TokenStore(config.token_store)
         try:
+            store.check()  # refuse an unsafe store before the single-use code is spent
             tokens = oauth.exchange_code(code)
             found = (
                 tenant or tokens.tenant_id or _database_number(config, http, tokens.access_token)
@@ -180,7 +182,6 @@ class FortnoxClient:
             if given is None:
                 http.close()
             raise
-        store = kw.pop("store", None) or TokenStore(config.token_store)
         store.put(found, attrs.evolve(tokens, tenant_id=found))
         client = cls(config, found, http=http, store=store, **kw)
         client._own_http = given is None
@@ -199,13 +200,14 @@ class FortnoxClient:
         given = kw.pop("http", None)
         http = given or httpx.Client(transport=transport, timeout=kw.get("timeout", 30.0))
         oauth = OAuth(config, http, now=kw.get("now", utcnow))
+        store = kw.pop("store", None) or TokenStore(config.token_store)
         try:
+            store.check()
             tokens = oauth.client_credentials(str(tenant))
         except BaseException:
             if given is None:
                 http.close()
             raise
-        store = kw.pop("store", None) or TokenStore(config.token_store)
         store.put(str(tenant), tokens)
         client = cls(config, str(tenant), http=http, store=store, **kw)
         client._own_http = given is None

@@ -102,6 +102,11 @@ class TokenStore:
             )
         return tenants
 
+    def check(self) -> None:
+        """Raise :class:`TokenStoreError` now if the store could not be used (before a login
+        spends its single-use code)."""
+        self._read()
+
     def tenants(self) -> list[str]:
         return sorted(self._read())
 

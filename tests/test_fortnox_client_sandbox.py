@@ -22,7 +22,7 @@ import sie
 from closing.attachments import open_items_from_sie
 from closing.settings import AccountRange
 from fortnox_bridge import errors, reads
-from fortnox_bridge.auth import OAuth
+from fortnox_bridge.auth import OAuth, TokenSet
 from fortnox_bridge.client import FortnoxClient
 from fortnox_bridge.config import FortnoxConfig
 from fortnox_bridge.ratelimit import SlidingWindow
@@ -409,3 +409,20 @@ def test_sie_export_in_utf8_under_format_pc8_is_detected(tmp_path: Path, model: 
     assert result.encoding.replace("-", "").lower().startswith("utf")
     assert result.model.header.company_name == model.header.company_name
     assert not [f for f in result.findings if f.severity == "error"]
+
+
+def test_login_refuses_an_unsafe_store_before_spending_the_code(env: Env):
+    env.store.put("999", reads_free_tokens())
+    os.chmod(env.store.path, 0o644)
+    code = env.code()
+    with pytest.raises(errors.TokenStoreError, match="chmod 600"):
+        FortnoxClient.login(env.config, code, transport=env.sb.transport(), store=env.store)
+    os.chmod(env.store.path, 0o600)
+    with FortnoxClient.login(
+        env.config, code, transport=env.sb.transport(), store=env.store, now=env.now
+    ) as client:  # the code was not spent
+        assert reads.company_information(client).organisation_number == ORGNR
+
+
+def reads_free_tokens() -> TokenSet:
+    return TokenSet("at", "rt", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
