@@ -110,8 +110,11 @@ def seed(files: Sequence[Source], options: SeedOptions | None = None) -> SeedRes
     for index, source in enumerate(files):
         name = str(source) if isinstance(source, str | os.PathLike) else f"seed {index + 1}"
         model = _read(source, name)
-        orgnr = model.header.orgnr.strip()
+        orgnr = model.header.orgnr.strip().replace("-", "")
         tenant = by_orgnr.get(orgnr)
+        if tenant is not None and model.sie_type == "4I":
+            _add_unbooked(tenant, model, name, notes)
+            continue
         if tenant is None:
             if len(by_orgnr) >= MAX_TENANTS:
                 raise SeedError(f"{name}: more than {MAX_TENANTS} companies; seed at most 30")
@@ -288,6 +291,26 @@ def _vouchers(
     for key, (kind, ref) in derived.references.items():
         state.vouchers[key].reference_type = kind
         state.vouchers[key].reference_number = ref
+
+
+def _add_unbooked(tenant: Tenant, model: sie.SieFile, name: str, notes: list[str]) -> None:
+    """A 4I file of a company already seeded is its invoicing program's feed: its invoices
+    are in Fortnox's invoice register but not yet booked (``filter=unbooked``)."""
+    year = model.year(0)
+    assert year is not None and year.start is not None
+    derived = derive(model, [(v, "", 0) for v in model.vouchers], 0, year.start)
+    taken = {(i.supplier, i.number) for i in tenant.invoices + tenant.supplier_invoices}
+    for invoice in derived.invoices + derived.supplier_invoices:
+        if (invoice.supplier, invoice.number) in taken:
+            raise SeedError(f"{name}: invoice {invoice.number} is already in the company's books")
+        invoice.booked, invoice.voucher = False, None
+        if invoice.supplier:
+            invoice.given_number = str(len(tenant.supplier_invoices) + 1)
+            tenant.supplier_invoices.append(invoice)
+        else:
+            tenant.invoices.append(invoice)
+    count = len(derived.invoices) + len(derived.supplier_invoices)
+    notes.append(f"{name}: a 4I file of {model.header.orgnr}: {count} unbooked invoice(s) added")
 
 
 def _row(r: sie.Row) -> VoucherRow:
