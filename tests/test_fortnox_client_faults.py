@@ -345,3 +345,14 @@ def test_a_long_429_storm_is_ridden_out_by_time_not_by_a_retry_count(tmp_path: P
     ):
         _year(client)
     assert 20.0 <= sum(env.sleeps) <= 25.0
+
+
+def test_a_refresh_whose_answer_is_lost_says_what_happened(tmp_path: Path):
+    env = _faulty(tmp_path, "drop-after-commit:@2:token")  # @1 is the login's code exchange
+    with env.client() as client:
+        env.clock.advance(3601)
+        with pytest.raises(errors.TransportError) as lost:
+            reads.locked_period(client)
+        assert "may have been spent" in str(lost.value)
+        with pytest.raises(errors.ReconnectRequired, match="must connect again"):
+            reads.locked_period(client)
