@@ -23,8 +23,10 @@ from fortnox_bridge.mapping import (
     ROW_TEXT_MAX,
     VoucherValue,
     total,
+    unmapped_objects,
 )
 from sie.amounts import CENT, format
+from sie.model import Voucher
 
 Severity = Literal["error", "warning"]
 
@@ -274,3 +276,19 @@ def check(vouchers: Sequence[VoucherValue], books: Books) -> list[Problem]:
         problems.extend(_texts(i, v))
         problems.extend(_rows(i, v, books))
     return problems
+
+
+def unmapped(vouchers: Sequence[Voucher]) -> list[Problem]:
+    """Objects of dimensions a Fortnox voucher row cannot carry (only 1 and 6 map)."""
+    return [
+        Problem(
+            "fortnox-dimension",
+            f"object {obj!r} of dimension {dim}: a Fortnox voucher row carries only a "
+            "cost centre (dimension 1) and a project (dimension 6)",
+            i,
+            v.text[:40],
+            row + 1,
+        )
+        for i, v in enumerate(vouchers, 1)
+        for row, dim, obj in unmapped_objects(v)
+    ]

@@ -25,11 +25,10 @@ from fortnox_bridge.mapping import (
     dumps,
     from_fortnox,
     to_fortnox,
-    unmapped_objects,
     voucher_value,
 )
 from fortnox_bridge.markers import Closing, Marked, fingerprint_of, mark, marker_of
-from fortnox_bridge.preflight import Books, Problem, check, has_errors
+from fortnox_bridge.preflight import Books, Problem, check, has_errors, unmapped
 from sie import orgnr as orgnr_mod
 from sie.model import Voucher
 
@@ -261,7 +260,7 @@ def push(
         series=series,
         revision=revision,
     )
-    problems.extend(_unmapped(vouchers))
+    problems.extend(unmapped(vouchers))
     problems.extend(check([m.value for m in marked], books))
     if has_errors(problems) or year is None:
         return result((), problems, year.id if year else None)
@@ -301,23 +300,6 @@ def _requests(client: Any) -> int | None:
     stats = getattr(client, "stats", None)
     count = getattr(stats, "requests", None)
     return count if isinstance(count, int) else None
-
-
-def _unmapped(vouchers: Sequence[Voucher]) -> list[Problem]:
-    out = []
-    for i, v in enumerate(vouchers, 1):
-        for row, dim, obj in unmapped_objects(v):
-            out.append(
-                Problem(
-                    "fortnox-dimension",
-                    f"object {obj!r} of dimension {dim}: a Fortnox voucher row carries only a "
-                    "cost centre (dimension 1) and a project (dimension 6)",
-                    i,
-                    v.text[:40],
-                    row + 1,
-                )
-            )
-    return out
 
 
 __all__ = [

@@ -259,3 +259,19 @@ def test_locked_period_is_a_warning() -> None:
     )
     assert [(p.code, p.severity) for p in problems] == [("fortnox-locked-period", "warning")]
     assert not preflight.has_errors(problems)
+
+
+def test_objects_of_other_dimensions_are_refused_per_row() -> None:
+    v = Voucher(
+        series="A",
+        number="1",
+        date=DAY,
+        text="x",
+        rows=(
+            Row(account="8910", amount=Decimal("1.00"), objects=((1, "30"), (6, "P1"))),
+            Row(account="2512", amount=Decimal("-1.00"), objects=((8, "K104"),)),
+        ),
+    )
+    [problem] = preflight.unmapped([v])
+    assert (problem.code, problem.voucher, problem.row) == ("fortnox-dimension", 1, 2)
+    assert "K104" in problem.message and "dimension 8" in problem.message

@@ -289,6 +289,12 @@ def test_locked_period_with_a_lockable_series_is_refused_by_fortnox(
     assert len(list(tenant.all_vouchers())) == count
 
 
+def test_vouchers_of_another_company_are_refused(client: FortnoxClient, sb: Sandbox) -> None:
+    pushed = push(client, _closing_vouchers(), orgnr="556036-0793")
+    assert not pushed.ok and "fortnox-orgnr" in {p.code for p in pushed.problems}
+    assert not series_vouchers(sb)
+
+
 def test_token_without_bookkeeping_cannot_post(sb: Sandbox, time: Time, tmp_path: Path) -> None:
     with connect(sb, time, tmp_path / "t.json", scopes=("companyinformation",)) as c:
         pulled_vouchers = _closing_vouchers()
