@@ -210,3 +210,18 @@ def test_random_fault_schedules_never_lose_or_double_a_commit(seed, drop, fail, 
     numbers = sorted(n for (s, n) in sb.tenant().years[1].vouchers if s == "I")
     assert numbers == list(range(1, created + dropped + 1))
     assert sb.faults.count("drop-after-commit") == dropped
+
+
+def test_each_company_has_its_own_rate_budget():
+    from sandbox_support import ORGNR_B, sample_model, second_company
+
+    clock = ManualClock()
+    sb = sandbox([sample_model(), second_company()], rate_limit=(25, 5.0), now=clock)
+    http = client(sb)
+    token_a, token_b = login(http), login(http, tenant=ORGNR_B)
+    for _ in range(25):
+        assert http.get("/3/financialyears", headers=token_a.headers).status_code == 200
+    assert http.get("/3/financialyears", headers=token_a.headers).status_code == 429
+    assert http.get("/3/financialyears", headers=token_b.headers).status_code == 200
+    # A second token of the same company shares the company's budget.
+    assert http.get("/3/financialyears", headers=login(http).headers).status_code == 429
