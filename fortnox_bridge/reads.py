@@ -139,7 +139,7 @@ def check_organisation_number(company: CompanyInfo, sie_orgnr: str | None, file:
             f"{where}{missing}; cannot prove the file belongs to {company.name!r}",
             hint="the import is refused; check the company in Fortnox and the file",
         )
-    if ours[-10:] != theirs[-10:]:
+    if ours != theirs:
         raise OrgnrMismatch(
             f"{where}the SIE file is for organisation number {sie_orgnr} but the Fortnox company "
             f"{company.name!r} has {company.organisation_number}",

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fortnox_bridge import errors
+from fortnox_bridge import errors, reads
 from fortnox_bridge.auth import TokenSet, jwt_tenant
 from fortnox_bridge.config import DEFAULT_API_URL, DEFAULT_SCOPES, load_config
 from fortnox_bridge.ratelimit import SlidingWindow
@@ -359,3 +359,30 @@ def test_year_end_rule_with_payments_is_exact_and_supplier_sign_is_negative():
         "13": Decimal("-300.00"),  # nothing paid by the year end
     }
     assert result.exact and result.notes == ()
+
+
+# -- organisation number check -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sie_orgnr", ["556742-3180", "5567423180", "16556742-3180", " 556742-3180"]
+)
+def test_the_same_organisation_number_in_any_form_passes(sie_orgnr: str):
+    company = reads.CompanyInfo("Norrsken Konsult & Bygg AB", "556742-3180", "500001")
+    reads.check_organisation_number(company, sie_orgnr)
+
+
+@pytest.mark.parametrize(
+    ("sie_orgnr", "fortnox_orgnr", "needle"),
+    [
+        ("556036-0793", "556742-3180", "is for organisation number 556036-0793"),
+        ("", "556742-3180", "the SIE file has no #ORGNR"),
+        ("556742-3180", "", "Fortnox gives no OrganizationNumber"),
+    ],
+)
+def test_a_different_or_missing_organisation_number_refuses_the_import(
+    sie_orgnr: str, fortnox_orgnr: str, needle: str
+):
+    company = reads.CompanyInfo("Norrsken Konsult & Bygg AB", fortnox_orgnr, "500001")
+    with pytest.raises(errors.OrgnrMismatch) as info:
+        reads.check_organisation_number(company, sie_orgnr, file="pulled.se")
+    assert needle in str(info.value) and "refused" in str(info.value)
+    assert str(info.value).startswith("Fortnox: pulled.se: ")
