@@ -120,7 +120,16 @@ class DroppedConnection(ConnectionResetError):
 
 
 class Sandbox:
-    """A local Fortnox: seeded companies, OAuth, the REST API; ``wsgi_app`` serves it."""
+    """A local Fortnox: seeded companies, OAuth, the REST API; ``wsgi_app`` serves it.
+
+    ``rate_limit``: (requests, seconds) per client and company, ``None`` for none.
+    ``faults``: a SPEC string or :class:`Faults` (see :mod:`fortnox_bridge.sandbox.faults`).
+    ``now``/``sleep``: the clock (epoch seconds) and how ``slow`` waits; a
+    :class:`~fortnox_bridge.sandbox.clock.ManualClock` serves as both. ``sie_encoding``:
+    ``"cp437"`` or ``"utf-8"``. ``sie_export_all``: whether the export lists unused accounts
+    when the request does not say. ``error_casing``: ``"auto"`` (404 capitalised, others
+    lowercase, as recorded), ``"upper"`` or ``"lower"``. The client given is registered.
+    """
 
     def __init__(
         self,
