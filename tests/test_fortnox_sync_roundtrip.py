@@ -341,6 +341,10 @@ def test_faults_lose_and_duplicate_nothing(spec: str, time: Time, tmp_path: Path
         result = run_roundtrip(c)
         assert result.ok, result.to_json()
         _no_duplicates(sb, 5)
+        fired = {f.kind for f in sb.faults.fired}
+        assert fired >= {item.split(":")[0] for item in spec.split(",") if ":" in item}
+        if "drop-after-commit" in fired:  # a voucher was stored, its answer lost: found again
+            assert any(f.path.startswith("/3/vouchers") for f in sb.faults.fired)
         again = push(c, _closing_vouchers(), orgnr="556742-3180")
         assert again.ok and not again.posted
     _no_duplicates(sb, 5)
