@@ -426,8 +426,9 @@ class FortnoxClient:
                 )
             if status == 429 and limited_wait < self.rate_budget:
                 # without Retry-After, back off but never longer than Fortnox's window
-                wait = self._pause(limited, response, method, what, status, self.limiter.period)
-                self.limiter.penalise(key, wait)
+                wait = self._pause(
+                    limited, response, method, what, status, self.limiter.period, hold=key
+                )
                 limited += 1
                 limited_wait += wait
                 continue
@@ -453,7 +454,10 @@ class FortnoxClient:
         what: str,
         status: int | None,
         cap: float,
+        hold: tuple[str, str] | None = None,
     ) -> float:
+        """Sleep before a retry; ``hold`` also makes the limiter hold that key's other requests
+        for the same time (after a 429), counted from now so the wait is not served twice."""
         wait = self._wait(attempt, response, cap)
         if wait > self.max_wait:
             assert response is not None  # only Retry-After can exceed the cap
@@ -473,6 +477,8 @@ class FortnoxClient:
             attempt + 1,
             wait,
         )
+        if hold is not None:
+            self.limiter.penalise(hold, wait)
         self.sleep(wait)
         return wait
 

@@ -62,6 +62,7 @@ def test_get_is_retried_through_a_429_storm_without_retry_after(tmp_path: Path):
     waits = env.sleeps[-3:]
     for n, wait in enumerate(waits):
         assert 0.25 * 2**n <= wait <= 0.5 * 2**n
+    assert env.limiter.waited == 0  # the wait after a 429 is served once, not again by the window
 
 
 def test_get_honours_retry_after_from_the_sandbox_rate_limit(tmp_path: Path):
@@ -338,6 +339,7 @@ def test_a_long_429_storm_is_ridden_out_by_time_not_by_a_retry_count(tmp_path: P
         assert reads.locked_period(client) == dt.date(2025, 11, 30)
     assert client.stats.rate_limited == 12
     assert max(env.sleeps) <= 5.0  # never longer than Fortnox's window without Retry-After
+    assert env.limiter.waited == 0
     env = _faulty(tmp_path / "b", "429-storm:always:1")
     with (
         env.client(rate_budget=20.0) as client,
