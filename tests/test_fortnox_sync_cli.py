@@ -124,3 +124,71 @@ def test_unreachable_fortnox_exits_2(
     status = main(["fortnox", "pull"])
     _out, err = capsys.readouterr()
     assert status == 2 and "Traceback" not in err
+
+
+def test_login_catches_the_browser_redirect_on_a_loopback_listener(tmp_path: Path) -> None:
+    """A server that shows a login page (as Fortnox does) instead of redirecting: the
+    listener on 127.0.0.1 takes the redirect the browser makes after consent."""
+    import socket
+    import threading
+    from urllib.parse import parse_qs, urlsplit
+
+    import httpx
+
+    from fortnox_bridge.config import FortnoxConfig
+    from fortnox_bridge.login import login
+
+    sb = Sandbox.from_sie_files([str(SAMPLE)], rate_limit=None)
+    inner = sb.transport()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth-v1/auth":
+            return httpx.Response(200, html="<html>Logga in på Fortnox</html>")
+        return inner.handle_request(request)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    redirect = f"http://127.0.0.1:{port}/callback"
+    config = FortnoxConfig(
+        client_id="sandbox-client",
+        client_secret="sandbox-secret",
+        redirect_uri=redirect,
+        scopes=("bookkeeping", "companyinformation"),
+        api_url="http://sandbox.invalid",
+        auth_url="http://sandbox.invalid",
+        token_store=tmp_path / "tokens.json",
+    )
+
+    def browser(url: str) -> None:  # the user consents; the browser follows the redirect
+        state = parse_qs(urlsplit(url).query)["state"][0]
+        code = sb.authorize(scopes=config.scopes, redirect_uri=redirect)
+
+        def visit() -> None:
+            for _ in range(50):
+                try:
+                    httpx.get(f"{redirect}?code={code}&state={state}", timeout=2)
+                    return
+                except httpx.ConnectError:
+                    threading.Event().wait(0.1)
+
+        threading.Thread(target=visit, daemon=True).start()
+
+    result, client = login(
+        config, transport=httpx.MockTransport(handler), announce=browser, wait=20
+    )
+    client.close()
+    assert result.how == "browser" and result.orgnr == "556742-3180"
+
+
+def test_redirect_with_another_state_or_an_error_stores_nothing() -> None:
+    from fortnox_bridge.errors import FortnoxAuthError
+    from fortnox_bridge.login import _from_redirect
+
+    uri = "http://127.0.0.1:8765/callback"
+    assert _from_redirect(f"{uri}?code=abc&state=s1", uri, "s1") == "abc"
+    assert _from_redirect("https://apps.fortnox.se/login", uri, "s1") is None
+    with pytest.raises(FortnoxAuthError, match="another state"):
+        _from_redirect(f"{uri}?code=abc&state=evil", uri, "s1")
+    with pytest.raises(FortnoxAuthError, match="access_denied|consent"):
+        _from_redirect(f"{uri}?error=access_denied&state=s1", uri, "s1")
