@@ -190,5 +190,5 @@ def test_redirect_with_another_state_or_an_error_stores_nothing() -> None:
     assert _from_redirect("https://apps.fortnox.se/login", uri, "s1") is None
     with pytest.raises(FortnoxAuthError, match="another state"):
         _from_redirect(f"{uri}?code=abc&state=evil", uri, "s1")
-    with pytest.raises(FortnoxAuthError, match="access_denied|consent"):
+    with pytest.raises(FortnoxAuthError, match=r"access_denied|consent"):
         _from_redirect(f"{uri}?error=access_denied&state=s1", uri, "s1")
