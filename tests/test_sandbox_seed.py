@@ -92,3 +92,77 @@ def test_an_invoicing_feed_adds_unbooked_invoices():
     assert credit["Credit"] == "true" and credit["CustomerNumber"] == "104"
     vouchers = http.get("/3/vouchers?financialyear=2&limit=500", headers=tokens.headers).json()
     assert vouchers["MetaInformation"]["@TotalResources"] == 272
+
+
+def next_year() -> sie.SieFile:
+    """The sample company's 2026 as its own SIE file: opening balances from 2025's closing
+    ones, invoice 0987 still open, and one voucher in January that pays it."""
+    model = sample_model()
+    ledger = model.ledger()
+    ub = {b.account: b.amount for b in model.balances if b.kind == "UB" and b.year == 0}
+    res = [b for b in model.balances if b.kind == "RES" and b.year == 0]
+    paid = Decimal("62500.00")
+    payment = sie.Voucher(
+        "D",
+        "1",
+        dt.date(2026, 1, 10),
+        "Inbetalning faktura 0987 Brf Solgläntan",
+        rows=(
+            sie.Row("1930", paid),
+            sie.Row("1510", -paid, objects=((8, "101"), (10, "0987"))),
+        ),
+    )
+    closing = dict(ub)
+    closing["1930"] += paid
+    closing["1510"] -= paid
+    balances = (
+        [sie.Balance("IB", 0, a, v) for a, v in ub.items()]
+        + [sie.Balance("UB", 0, a, v) for a, v in closing.items()]
+        + [sie.Balance("UB", -1, a, v) for a, v in ub.items()]
+        + [sie.Balance("RES", -1, b.account, b.amount) for b in res]
+    )
+    assert ledger.object_balance("1510", (10, "0987")) == paid
+    return sie.SieFile(
+        header=model.header,
+        years=(
+            sie.FinancialYear(0, dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+            sie.FinancialYear(-1, dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        ),
+        accounts=model.accounts,
+        dimensions=model.dimensions,
+        objects=model.objects,
+        balances=tuple(balances),
+        object_balances=(sie.ObjectBalance("OIB", 0, "1510", (10, "0987"), paid),),
+        vouchers=(payment,),
+    )
+
+
+@pytest.mark.parametrize("later_first", [False, True])
+def test_two_years_of_one_company_make_one_tenant_and_one_invoice(later_first):
+    files = [sample_model(), next_year()]
+    sb = sandbox(files[::-1] if later_first else files)
+    (tenant,) = sb.tenants
+    assert [(y.id, y.start.year, len(y.vouchers)) for y in tenant.years] == [
+        (1, 2024, 0),
+        (2, 2025, 272),
+        (3, 2026, 1),
+    ]
+    http = client(sb)
+    tokens = login(http)
+    invoice = http.get("/3/invoices/0987", headers=tokens.headers).json()["Invoice"]
+    assert invoice["Balance"] == 0 and invoice["FinalPayDate"] == "2026-01-10"
+    assert invoice["CustomerNumber"] == "101"
+    (carried,) = [i for i in tenant.invoices if i.number == "0987"]
+    assert carried.invoice_date == dt.date(2024, 12, 31) and carried.total == Decimal("62500.00")
+    unpaid = http.get("/3/invoices?filter=unpaid&limit=500", headers=tokens.headers).json()
+    assert "0987" not in {i["DocumentNumber"] for i in unpaid["Invoices"]}
+    payments = http.get("/3/invoicepayments?limit=500", headers=tokens.headers).json()
+    numbers = [p["Number"] for p in payments["InvoicePayments"]]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    days = [p["PaymentDate"] for p in payments["InvoicePayments"]]
+    assert days == sorted(days) and days[-1] == "2026-01-10"
+    exported = http.get("/3/sie/4?financialyear=3", headers=tokens.headers).content
+    checked = sie.validate(sie.read(exported))
+    assert [f.code for f in checked.findings] == ["encoding"]
+    assert checked.model is not None
+    assert checked.model.ledger().balance("1930", "UB", -1) == Decimal("657803.41")

@@ -203,6 +203,7 @@ def invoice_payments(ctx: Ctx) -> Response:
         if wanted is None or i.number == wanted
         for p in i.payments
     ]
+    items.sort(key=lambda item: int(item["Number"]))
     return listing(ctx, "InvoicePayments", items)
 
 
@@ -226,4 +227,5 @@ def supplier_invoice_payments(ctx: Ctx) -> Response:
         if wanted is None or i.given_number == wanted
         for p in i.payments
     ]
+    items.sort(key=lambda item: int(item["Number"]))
     return listing(ctx, "SupplierInvoicePayments", items)

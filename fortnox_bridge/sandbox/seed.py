@@ -18,11 +18,12 @@ from pathlib import Path
 import attrs
 
 import sie
-from fortnox_bridge.sandbox.seed_invoices import derive
+from fortnox_bridge.sandbox.seed_invoices import derive, number_key
 from fortnox_bridge.sandbox.state import (
     AccountState,
     CompanyInfo,
     FinancialYearState,
+    Invoice,
     SeriesState,
     Tenant,
     VoucherRow,
@@ -127,6 +128,7 @@ def seed(files: Sequence[Source], options: SeedOptions | None = None) -> SeedRes
         for number, year in enumerate(tenant.years, start=1):
             year.id = number
         _fix_references(tenant)
+        _number_register(tenant)
         _complete_series(tenant, options)
         tenant.locked_through = _lock(tenant, options.locked_through)
     return SeedResult(tenants, notes)
@@ -283,14 +285,45 @@ def _vouchers(
         code = state.series.setdefault(series, SeriesState(series, f"Serie {series}"))
         code.next_number = max(code.next_number, number + 1)
     derived = derive(model, numbered, 0, state.start)
-    tenant.invoices.extend(derived.invoices)
-    offset = len(tenant.supplier_invoices)
-    for inv in derived.supplier_invoices:
-        inv.given_number = str(int(inv.given_number) + offset)
-    tenant.supplier_invoices.extend(derived.supplier_invoices)
+    _merge_invoices(tenant, derived.invoices + derived.supplier_invoices)
     for key, (kind, ref) in derived.references.items():
         state.vouchers[key].reference_type = kind
         state.vouchers[key].reference_number = ref
+
+
+def _merge_invoices(tenant: Tenant, found: list[Invoice]) -> None:
+    """Add a year's invoices. One carried over from an earlier year (an ``#OIB`` there, a
+    booking here, or the other way round when the later file came first) is one invoice:
+    its booking (else its earliest appearance) gives date and total, and the payments of
+    every year are kept."""
+    known = {(i.supplier, i.number): i for i in tenant.invoices + tenant.supplier_invoices}
+    for invoice in found:
+        old = known.get((invoice.supplier, invoice.number))
+        if old is None:
+            target = tenant.supplier_invoices if invoice.supplier else tenant.invoices
+            target.append(invoice)
+            known[(invoice.supplier, invoice.number)] = invoice
+            continue
+        booked_here = old.voucher is None and invoice.voucher is not None
+        opened_earlier = old.voucher is None and invoice.invoice_date < old.invoice_date
+        if booked_here or opened_earlier:
+            for field in ("invoice_date", "due_date", "total", "voucher"):
+                setattr(old, field, getattr(invoice, field))
+        if not old.party_number:
+            old.party_number, old.party_name = invoice.party_number, invoice.party_name
+        old.payments.extend(invoice.payments)
+
+
+def _number_register(tenant: Tenant) -> None:
+    """Supplier invoices get Fortnox's running numbers and payments theirs, by date."""
+    tenant.invoices.sort(key=lambda i: (i.invoice_date, number_key(i.number)))
+    tenant.supplier_invoices.sort(key=lambda i: i.invoice_date)
+    for given, invoice in enumerate(tenant.supplier_invoices, start=1):
+        invoice.given_number = str(given)
+    for register in (tenant.invoices, tenant.supplier_invoices):
+        payments = sorted((p for i in register for p in i.payments), key=lambda p: p.date)
+        for number, payment in enumerate(payments, start=1):
+            payment.number = number
 
 
 def _add_unbooked(tenant: Tenant, model: sie.SieFile, name: str, notes: list[str]) -> None:
@@ -304,11 +337,7 @@ def _add_unbooked(tenant: Tenant, model: sie.SieFile, name: str, notes: list[str
         if (invoice.supplier, invoice.number) in taken:
             raise SeedError(f"{name}: invoice {invoice.number} is already in the company's books")
         invoice.booked, invoice.voucher = False, None
-        if invoice.supplier:
-            invoice.given_number = str(len(tenant.supplier_invoices) + 1)
-            tenant.supplier_invoices.append(invoice)
-        else:
-            tenant.invoices.append(invoice)
+        (tenant.supplier_invoices if invoice.supplier else tenant.invoices).append(invoice)
     count = len(derived.invoices) + len(derived.supplier_invoices)
     notes.append(f"{name}: a 4I file of {model.header.orgnr}: {count} unbooked invoice(s) added")
 

@@ -13,7 +13,8 @@ account, one with supplier objects a payables account. On those accounts:
   (``INVOICEPAYMENT``/``SUPPLIERPAYMENT``), rows on the same side add to the invoice.
 
 A file without dimension-10 objects seeds a company without invoices. Terms of payment
-are 30 days throughout.
+are 30 days throughout. Numbering (Fortnox's given numbers, payment numbers) is the
+seeding's last step, over every file of the company.
 """
 
 from __future__ import annotations
@@ -99,16 +100,8 @@ def derive(
     for (_, ident), invoice in found.items():
         if not invoice.party_number:
             _party_from_name(invoice, names, names.get((INVOICE_DIM, ident), ""))
-    payment_no = {False: 0, True: 0}
     for invoice in found.values():
-        target = out.supplier_invoices if invoice.supplier else out.invoices
-        target.append(invoice)
-        if invoice.supplier:
-            invoice.given_number = str(len(out.supplier_invoices))
-        for payment in invoice.payments:
-            payment_no[invoice.supplier] += 1
-            payment.number = payment_no[invoice.supplier]
-    out.invoices.sort(key=lambda i: (i.invoice_date, _number_key(i.number)))
+        (out.supplier_invoices if invoice.supplier else out.invoices).append(invoice)
     return out
 
 
@@ -161,5 +154,6 @@ def _same_side(total: Decimal, amount: Decimal) -> bool:
     return (total >= 0) == (amount >= 0)
 
 
-def _number_key(number: str) -> tuple[int, str]:
+def number_key(number: str) -> tuple[int, str]:
+    """Invoice numbers in numeric order where they are numbers."""
     return (int(number), number) if number.isdigit() else (10**12, number)
