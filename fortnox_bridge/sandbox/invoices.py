@@ -203,7 +203,7 @@ def invoice_payments(ctx: Ctx) -> Response:
         if wanted is None or i.number == wanted
         for p in i.payments
     ]
-    items.sort(key=lambda item: int(item["Number"]))
+    items.sort(key=lambda item: int(str(item["Number"])))
     return listing(ctx, "InvoicePayments", items)
 
 
@@ -227,5 +227,5 @@ def supplier_invoice_payments(ctx: Ctx) -> Response:
         if wanted is None or i.given_number == wanted
         for p in i.payments
     ]
-    items.sort(key=lambda item: int(item["Number"]))
+    items.sort(key=lambda item: int(str(item["Number"])))
     return listing(ctx, "SupplierInvoicePayments", items)
