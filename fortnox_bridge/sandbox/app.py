@@ -153,7 +153,7 @@ class Sandbox:
         self.sleep = sleep or time.sleep
         self.oauth = OAuth(self.now)
         self.oauth.register_client(client_id, client_secret, redirect_uri)
-        self.faults = faults if isinstance(faults, Faults) else Faults.parse(faults)
+        self.faults = faults  # the setter parses a SPEC
         self.rate_limit = rate_limit
         self.sie_encoding = sie_encoding
         self.sie_export_all = sie_export_all
@@ -198,6 +198,15 @@ class Sandbox:
     def rate_limit(self, value: tuple[int, float] | None) -> None:
         self._rate = value
         self.limiter = SlidingWindow(value[0], value[1], self.now) if value else None
+
+    @property
+    def faults(self) -> Faults:
+        return self._faults
+
+    @faults.setter
+    def faults(self, value: Faults | str | None) -> None:
+        """A :class:`Faults` or a SPEC string (``None`` or ``""``: no faults)."""
+        self._faults = value if isinstance(value, Faults) else Faults.parse(value)
 
     @property
     def refuse_consent(self) -> bool:
