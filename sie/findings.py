@@ -37,6 +37,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "flag-set": ("warning", "#FLAGGA 1: the file says it has been imported already"),
     "account-attributes-only": ("warning", "#KTYP/#ENHET/#SRU for an account with no #KONTO"),
     "duplicate-record": ("warning", "A record that may occur once occurs again; the later wins"),
+    "year-duplicate": ("error", "Two #RAR records give the same year index; the first is kept"),
+    "year-too-long": ("error", "A financial year (#RAR) is longer than 18 months"),
     # --- reading: voucher blocks -------------------------------------------------------
     "block-missing": ("error", "A #VER is not followed by a { } block of rows"),
     "block-unclosed": ("error", "A voucher block is not closed with }"),
@@ -75,6 +77,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "voucher-order": ("info", "Voucher numbers of a series are not in ascending order"),
     "record-missing": ("warning", "A record the file's SIE type requires is missing"),
     "record-forbidden": ("warning", "A record the file's SIE type does not allow is present"),
+    "nothing-to-import": ("error", "The file holds no accounts, balances or vouchers"),
     # --- writing (sie.writer) ----------------------------------------------------------
     "unencodable-char": ("warning", "A character CP437 cannot hold was transliterated or made ?"),
     "control-char": ("warning", "A control character in a text was written as a space"),

@@ -86,6 +86,8 @@ _GROUP = {
     **dict.fromkeys(["#IB", "#UB", "#OIB", "#OUB", "#RES", "#PSALDO", "#PBUDGET", "#VER"], 3),
 }
 _GROUP_NAMES = ("flag", "identification", "chart of accounts", "balances and vouchers")
+#: The longest a Swedish financial year may be (an extended first or changed year).
+MAX_YEAR_MONTHS = 18
 _ROW_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
 _AMOUNT_LABELS = frozenset(
     [
@@ -140,6 +142,9 @@ class Builder:
         self._block_vouchers = 0  # #VER lines taken with their whole block
         self._block_rows = 0  # and the #TRANS lines in those blocks
         self._line = 0
+        self._label = ""
+        self._set_on: dict[str, int] = {}  # header key -> line that set it
+        self._replaced_on = 0  # the line last reported as replacing a header value
         # voucher block state
         self._ver: tuple[Any, ...] | None = None
         self._ver_line = 0
@@ -214,6 +219,7 @@ class Builder:
     def record(self, rec: Record) -> None:
         label = rec.label
         self._line = rec.line
+        self._label = label
         counts = self.label_counts
         counts[label] = counts.get(label, 0) + 1
         if self._crc is not None and label != "#KSUMMA":
@@ -599,7 +605,19 @@ class Builder:
     # ------------------------------------------------------------------ identification
 
     def _set(self, key: str, value: Any, line: int) -> None:
-        self.header[key] = value
+        """Set an identification value; a second, different one is reported (once a line)."""
+        header = self.header
+        if key in header and header[key] != value and self._replaced_on != line:
+            self._replaced_on = line
+            first = self._set_on.get(key, 0)
+            self._report(
+                "duplicate-record",
+                f"{self._label} occurs again with another value (first on line {first}); "
+                "the later one is used",
+                line,
+            )
+        header[key] = value
+        self._set_on[key] = line
 
     def _text(self, key: str) -> Callable[[Record], None]:
         def handler(rec: Record) -> None:
@@ -656,10 +674,31 @@ class Builder:
         index = self._int(f[0], "year index")
         start = self._opt_date(f, 1, "start date")
         end = self._opt_date(f, 2, "end date")
-        if index in self.years:
+        known = self.years.get(index)
+        if known is not None:
             self._report(
-                "duplicate-record", f"#RAR {index} occurs twice; the later one is used", rec.line
+                "year-duplicate",
+                f"#RAR {index} occurs again (first on line {known.line}); a financial year is "
+                "declared once, so which one is meant cannot be told — the first is kept; "
+                "correct the export",
+                rec.line,
             )
+            return
+        if start is not None and end is not None:
+            if end < start:
+                raise BadField(
+                    f"year {index} ends on {end.isoformat()}, before it starts on "
+                    f"{start.isoformat()}"
+                )
+            longest = _months_later(start, MAX_YEAR_MONTHS) - dt.timedelta(days=1)
+            if end > longest:
+                self._report(
+                    "year-too-long",
+                    f"#RAR {index} runs {start.isoformat()} – {end.isoformat()}, longer than "
+                    f"the {MAX_YEAR_MONTHS} months a financial year may have (it would end by "
+                    f"{longest.isoformat()}); check the dates in the source program",
+                    rec.line,
+                )
         self.years[index] = FinancialYear(index, start, end, line=rec.line)
 
     def _taxar(self, rec: Record) -> None:
@@ -872,6 +911,14 @@ class Builder:
             unknown=tuple(self.unknown),
             checksum=self.checksum,
         )
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
 def _first(value: str, _default: str) -> str:

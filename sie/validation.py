@@ -425,12 +425,35 @@ def check_integrity(
     """
     scan = scan or scan_ledger(model)
     return [
+        *check_content(model, file=file),
         *check_voucher_balance(model, file=file, scan=scan),
         *check_accounts_declared(model, file=file, scan=scan),
         *check_dates(model, file=file, scan=scan),
         *check_balances(model, file=file, scan=scan),
         *check_numbering(model, file=file),
         *check_records(model, label_counts=label_counts, file=file),
+    ]
+
+
+def check_content(model: SieFile, *, file: str = "") -> list[Finding]:
+    """A file without accounts, balances or vouchers has nothing to import: an error,
+    so that an empty or cut-off export is not taken for a good one."""
+    if (
+        model.accounts
+        or model.balances
+        or model.object_balances
+        or model.period_balances
+        or model.vouchers
+    ):
+        return []
+    return [
+        finding(
+            "nothing-to-import",
+            "the file holds no accounts (#KONTO), balances or vouchers: there is nothing to "
+            "import; check that the export was complete and of the right company and year",
+            0,
+            file,
+        )
     ]
 
 
@@ -991,6 +1014,7 @@ __all__ = [
     "account_kind",
     "apply_import_rules",
     "cap_objects",
+    "check_content",
     "check_integrity",
     "check_size",
     "covers_full_year",

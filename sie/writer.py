@@ -32,6 +32,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import attrs
 
+from sie import amounts
 from sie import encoding as enc
 from sie.checksum import update
 from sie.findings import Finding, finding
@@ -301,6 +302,8 @@ class _Emitter:
             raise _Unwritable(f"the amount {value} is not a number")
         context = Context(prec=max(28, value.adjusted() + 4))
         rounded = value.quantize(CENT, rounding=ROUND_HALF_UP, context=context)
+        if abs(rounded) >= amounts.LIMIT:  # no reader (ours included) takes it back
+            raise _Unwritable(f"the amount {value} is out of range ({amounts.RANGE_TEXT})")
         if rounded != value:
             self.note(
                 "amount-rounded",

@@ -15,6 +15,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -376,3 +377,83 @@ def test_a_stream_that_changes_encoding_after_its_start_is_reported() -> None:
     invalid = [f for f in noticed if f.code == "encoding-invalid"]
     assert len(invalid) == 1
     assert invalid[0].line == data.count(b"\n")
+
+
+def test_the_writer_keeps_to_the_range_the_reader_reads() -> None:
+    model = read(voucher_file("100.00", "-100.00")).model
+    huge = Decimal("123456789012345678901234567.12")
+    big = sie.Balance("UB", 0, "1910", huge)
+    data, notes = sie.dumps(attrs.evolve(model, balances=(big,)))
+    assert [n.code for n in notes if n.severity == "error"] == ["unwritable-value"]
+    assert "out of range" in notes[-1].message
+    assert sie.read(data).model.balances == ()
+
+
+# --------------------------------------------------------------------------- financial years
+
+
+def years_file(*rar: str) -> sie.ReadResult:
+    return read(HEAD + "".join(f"#RAR {r}\r\n" for r in rar) + "#KONTO 1910 Kassa\r\n")
+
+
+def test_a_year_that_ends_before_it_starts_is_an_error_at_its_line() -> None:
+    result = years_file("0 20250101 20251231", "-1 20240101 20231231")
+    assert [line for line, _ in findings_at(result, "bad-field")] == [7]
+    assert "ends on 2023-12-31, before it starts on 2024-01-01" in result.findings[-1].message
+    assert [y.index for y in result.model.years] == [0]
+    assert not result.ok
+
+
+@pytest.mark.parametrize(
+    "start, end, too_long",
+    [
+        ("20240701", "20251231", False),  # 18 months: an extended first year
+        ("20240701", "20260101", True),
+        ("20240115", "20250714", False),
+        ("20240115", "20250715", True),
+        ("20230831", "20250227", False),
+        ("20230831", "20250228", True),
+        ("20250101", "20250101", False),  # one day is a short year, not an error
+    ],
+)
+def test_a_year_longer_than_18_months_is_an_error_at_its_line(
+    start: str, end: str, too_long: bool
+) -> None:
+    result = years_file(f"0 {start} {end}")
+    found = findings_at(result, "year-too-long")
+    assert [line for line, _ in found] == ([6] if too_long else [])
+    assert result.ok is not too_long
+    assert result.model.years[0].end.strftime("%Y%m%d") == end  # type: ignore[union-attr]
+
+
+def test_two_years_with_one_index_are_an_error_not_the_later_wins() -> None:
+    result = years_file("0 20250101 20251231", "0 20240101 20241231", "-1 20240101 20241231")
+    found = findings_at(result, "year-duplicate")
+    assert [line for line, _ in found] == [7]
+    assert "first on line 6" in found[0][1]
+    assert not result.ok
+    assert [(y.index, y.start.year) for y in result.model.years] == [(0, 2025), (-1, 2024)]  # type: ignore[union-attr]
+
+
+def test_an_identification_record_given_twice_is_reported() -> None:
+    result = read(HEAD + '#FNAMN "Kaffe AB"\r\n#FNAMN "Te AB"\r\n#FNAMN "Te AB"\r\n')
+    assert [line for line, _ in findings_at(result, "duplicate-record")] == [7]
+    assert result.model.header.company_name == "Te AB"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["#FLAGGA 0\r\n", HEAD + YEAR, HEAD + '#FNAMN "Kaffe AB"\r\n#ORGNR 556334-3689\r\n'],
+)
+def test_a_file_with_nothing_to_import_is_not_ok(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "tom.se"
+    path.write_bytes(text.encode("cp437"))
+    result = load(path)
+    assert [f.line for f in result.findings if f.code == "nothing-to-import"] == [0]
+    assert not result.ok
+    assert cli.main([str(path)]) == 1
+
+
+def test_a_chart_of_accounts_alone_is_something_to_import() -> None:
+    result = validate(read(HEAD + "#KONTO 1910 Kassa\r\n"))
+    assert "nothing-to-import" not in [f.code for f in result.findings]
