@@ -267,7 +267,7 @@ def _vouchers(
         last += 1
         numbered.append((v, "A", last))
         notes.append(
-            f"{name}:{v.line}: voucher {v.date} {v.text!r} had no series or number; "
+            f"{name}:{v.line}: voucher {v.date} “{v.text}” had no series or number; "
             f"seeded as A {last}"
         )
     for v, series, number in numbered:

@@ -22,6 +22,7 @@ from fortnox_bridge.sandbox import ratelimit
 from fortnox_bridge.sandbox.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox
 from fortnox_bridge.sandbox.faults import Faults, FaultSpecError
 from fortnox_bridge.sandbox.seed import SeedError
+from sie.display import printable
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -124,14 +125,14 @@ def run(
         )
         server = serve(sandbox, args.host, args.port)
     except (SeedError, FaultSpecError, ValueError, OSError) as exc:
-        print(f"bokslut fortnox sandbox: {exc}", file=sys.stderr)
+        print(f"bokslut fortnox sandbox: {printable(str(exc))}", file=sys.stderr)
         return 2
     for note in sandbox.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {printable(note)}", file=sys.stderr)
     for t in sandbox.tenants:
         print(
-            f"company {t.company.orgnr} {t.company.name!r}: TenantId {t.database_number}, "
-            f"{len(t.years)} financial year(s)",
+            f"company {printable(t.company.orgnr)} {printable(t.company.name)}: "
+            f"TenantId {t.database_number}, {len(t.years)} financial year(s)",
             file=sys.stderr,
         )
     print(f"listening on {server.url}", flush=True)
