@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 
 import httpx
 import pytest
@@ -50,11 +50,11 @@ def test_serve_refuses_other_addresses():
 
 def test_run_prints_where_it_listens_and_stops():
     ready, stop = threading.Event(), threading.Event()
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     status: list[int] = []
 
     def main() -> None:
-        with redirect_stdout(out):
+        with redirect_stdout(out), redirect_stderr(err):
             argv = ["--port", "0", "--seed", str(SAMPLE), "--rate-limit", "off"]
             status.append(run(argv, ready=ready, stop=stop))
 
@@ -65,6 +65,13 @@ def test_run_prints_where_it_listens_and_stops():
     assert line.startswith("listening on http://127.0.0.1:")
     url = line.removeprefix("listening on ")
     assert httpx.get(f"{url}/3/companyinformation").status_code == 401
+    with httpx.Client(base_url=url) as http:
+        tokens = login(http)
+        assert http.get("/3/companyinformation", headers=tokens.headers).status_code == 200
+    assert "556742-3180" in err.getvalue()  # the seeded company is announced …
+    said = out.getvalue() + err.getvalue()
+    assert tokens.access not in said and str(tokens.refresh) not in said  # … no token ever
+    assert "code=" not in said and "sandbox-secret" not in said
     stop.set()
     thread.join(10)
     assert status == [0]
