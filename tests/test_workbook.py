@@ -4,9 +4,13 @@ and be laid out for reading and printing."""
 
 from __future__ import annotations
 
+import html
+import io
 import json
+import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +20,9 @@ from typing import Any
 import attrs
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 import sie
 from closing import (
@@ -35,6 +42,7 @@ from closing.workbook import (
     build,
     build_workbook,
     header_text,
+    page,
     safe_text,
     write_workbook,
 )
@@ -499,6 +507,13 @@ def test_control_characters_from_a_sie_text_do_not_break_the_file(tmp_path: Path
     assert "Försäljning   med klocka" in names
 
 
+CLOSED_SMALL = close(
+    ledger(
+        2025,
+        ib={"1930": 1_000, "2091": -1_000},
+        entries=[("Intäkt", [("1930", 500), ("3001", -500)])],
+    )
+)
 CONTROL_NAME = "Bolag\x1a\x1b\x1c\x1d\x1e\x1f\x07 & \"Söner\" 'AB' &P"
 CONTROL_NAME_SHOWN = "Bolag        & \"Söner\" 'AB' &P"
 
@@ -521,6 +536,44 @@ def test_control_characters_in_the_company_name_leave_a_file_that_opens(tmp_path
         assert ws.oddFooter.right.text == "Sida &P av &N"
     assert header_text("a\tb\nc\x1ad&e") == "a b c d&&e"
     assert safe_text("\x1a\x1b\x07ok\ttab") == "   ok\ttab"
+
+
+def raw_header_footer(data: bytes) -> tuple[str, str]:
+    """The first sheet's print header and footer as stored (XML entities decoded)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    found = [re.search(f"<{tag}>(.*?)</{tag}>", xml) for tag in ("oddHeader", "oddFooter")]
+    return tuple(html.unescape(m.group(1)) if m else "" for m in found)  # type: ignore[return-value]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    company=st.text(alphabet=st.characters(codec="utf-8")),
+    orgnr=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=20),
+)
+def test_any_company_name_makes_a_print_header_that_opens_and_prints_as_is(
+    company: str, orgnr: str
+) -> None:
+    """Arbitrary texts (control characters, ampersands, quotes, any script) as the
+    company name and organisation number: the file opens, and the stored header and
+    footer hold the text cleaned by the one safe-text function, ``&`` doubled (the
+    code for a literal ampersand; LibreOffice prints them as given)."""
+    result = attrs.evolve(CLOSED_SMALL, company=company, orgnr=orgnr)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Översikt"
+    page.finish(ws, result, 0, None, {})
+    target = io.BytesIO()
+    wb.save(target)
+    openpyxl.load_workbook(io.BytesIO(target.getvalue()))
+    head, foot = raw_header_footer(target.getvalue())
+    left = f"&L{header_text(company)}" if company else ""
+    assert head == f"{left}&RÖversikt · 2025-01-01 – 2025-12-31"
+    assert foot == (f"&L{header_text(orgnr)}" if orgnr else "") + "&RSida &P av &N"
+    cleaned = header_text(company, limit=10_000).replace("&&", "&")
+    assert not ILLEGAL_CHARACTERS_RE.search(cleaned) and "\n" not in cleaned
+    assert len(header_text(company)) <= 160
 
 
 # --------------------------------------------------------------------------- values and layout

@@ -146,7 +146,10 @@ def finish(
     ws.page_margins.header = ws.page_margins.footer = 0.3
     if head:
         ws.print_title_rows = f"{head}:{head}"
-    ws.oddHeader.left.text = header_text(result.company or "")
+    # An empty section is left unset: "&L&R…" is valid but misread by some readers.
+    if result.company:
+        ws.oddHeader.left.text = header_text(result.company)
     ws.oddHeader.right.text = header_text(f"{ws.title} · {period(result)}")
-    ws.oddFooter.left.text = header_text(result.orgnr or "")
+    if result.orgnr:
+        ws.oddFooter.left.text = header_text(result.orgnr)
     ws.oddFooter.right.text = "Sida &P av &N"
