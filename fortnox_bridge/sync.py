@@ -194,7 +194,12 @@ def _post_one(
             )
         got = from_fortnox(answer)
         if got.number is None:
-            return Problem("fortnox-refused", "Fortnox answered without a voucher number", index)
+            return Problem(
+                "fortnox-refused",
+                "Fortnox answered without a voucher number; run push again to look for it",
+                index,
+                m.value.description[:40],
+            )
         return got.number, got.year or year, "posted"
     return Problem(
         "fortnox-refused",
@@ -264,7 +269,9 @@ def push(
     problems.extend(check([m.value for m in marked], books))
     if has_errors(problems) or year is None:
         return result((), problems, year.id if year else None)
-    listed = _listed(client, year.id, series, day)
+    listed: dict[str, Any] = {}
+    for date in sorted({m.value.date for m in marked}):  # one date for a closing: one listing
+        listed.update(_listed(client, year.id, series, date))
     problems.extend(_conflicts(marked, listed, closing.id))
     if has_errors(problems):
         return result((), problems, year.id)
@@ -285,7 +292,7 @@ def push(
                 )
             )
             continue
-        outcome = _post_one(client, year.id, m, index, day)
+        outcome = _post_one(client, year.id, m, index, m.value.date)
         if isinstance(outcome, Problem):
             problems.append(outcome)
             break  # the rest stays unposted; a rerun posts only what is missing
