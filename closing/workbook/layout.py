@@ -106,3 +106,8 @@ def period(result: ClosingResult) -> str:
 #: The booked tax is the closing's own ``ClosingAccounts.tax_liability`` (2512).
 PRELIMINARY_TAX = AccountRange("2518", "2518")
 TAX_ACCOUNT = AccountRange("1630", "1630")
+#: BAS names for those accounts, for a ledger that does not use them.
+TAX_ACCOUNT_NAMES = {
+    "2518": "Betald F-skatt",
+    "1630": "Avräkning för skatter och avgifter (skattekonto)",
+}

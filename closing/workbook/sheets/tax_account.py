@@ -15,7 +15,7 @@ from closing.settings import AccountRange
 from closing.workbook import page
 from closing.workbook import styles as st
 from closing.workbook.cells import Book, text
-from closing.workbook.layout import PRELIMINARY_TAX, TAX_ACCOUNT
+from closing.workbook.layout import PRELIMINARY_TAX, TAX_ACCOUNT, TAX_ACCOUNT_NAMES
 from sie import amounts
 from sie.amounts import ZERO
 
@@ -71,7 +71,8 @@ def write(book: Book) -> None:
         minus = "-" if sign < 0 else ""
         for account in accounts:
             text(ws, row, 1, account)
-            text(ws, row, 2, book.account_name(account) or f"Konto {account}")
+            name = book.account_name(account) or TAX_ACCOUNT_NAMES.get(account[:4], "")
+            text(ws, row, 2, name or f"Konto {account}")
             formula = book.ub_after_formula(account, f"$A{row}")
             book.formula(
                 ws,
@@ -156,7 +157,11 @@ def write(book: Book) -> None:
     text(ws, net_row, 4, "tillgodo +, att betala −", st.NOTE_FONT).alignment = st.INDENT
     book.name("tk_net", ws, net_row, 3)
     row += 1
-    verdict = f'=IF(C{net_row}<-{st.TOLERANCE},"Att betala","Att få tillbaka")'
+    tol = st.TOLERANCE
+    verdict = (
+        f'=IF(C{net_row}<-{tol},"Att betala",IF(C{net_row}>{tol},"Att få tillbaka",'
+        '"Inget att betala eller få tillbaka"))'
+    )
     book.formula(ws, row, 2, verdict, "General", font=st.BOLD)
     book.formula(ws, row, 3, f"=ABS(C{net_row})", key="tk:outcome", expected=abs(net), font=st.BOLD)
     page.style_row(ws, row, 1, 4, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
@@ -164,7 +169,9 @@ def write(book: Book) -> None:
     outcome = "att betala" if net < 0 else "att få tillbaka"
     notes = (
         f"Enligt bokslutet: {amounts.format(abs(net))} kr {outcome} när den slutliga "
-        "skatten har debiterats skattekontot.",
+        "skatten har debiterats skattekontot."
+        if net
+        else "Enligt bokslutet går skattekontot jämnt ut när den slutliga skatten debiteras.",
         "Den slutliga skatten debiteras på skattekontot och den inbetalda preliminärskatten "
         "räknas av mot den.",
         "Kvarskatt kan ge kostnadsränta; en fyllnadsinbetalning i tid minskar den. "
