@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment
 from closing.workbook import page
 from closing.workbook import styles as st
 from closing.workbook.cells import Book, input_cell, text
+from sie import dates
 
 
 def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
@@ -27,7 +28,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
         book,
         sheet,
         f"{sheet} {accounts}",
-        f"Öppna poster per {end.isoformat() if end else 'balansdagen'}, med bokföringens "
+        f"Öppna poster per {dates.iso(end) or 'balansdagen'}, med bokföringens "
         "tecken (kundfordran debet +, leverantörsskuld kredit −).",
     )
     head = 5

@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 from closing.workbook import page
 from closing.workbook import styles as st
 from closing.workbook.cells import Book, input_cell, text
+from sie import dates
 from sie.amounts import ZERO
 from sie.model import Voucher
 
@@ -51,7 +52,7 @@ def write(book: Book) -> None:
     r = book.result
     series = r.settings.series
     end = r.year.end if r.year else None
-    note = f"Serie {series}, daterade {end.isoformat() if end else '?'}. " + (
+    note = f"Serie {series}, daterade {dates.iso(end) or dates.UNKNOWN}. " + (
         "Beloppen hämtas från beräkningsbladen; status Ej överförd tills de bokats."
     )
     ws = page.start(book, "Bokslutsverifikationer", "Bokslutsverifikationer", note)
