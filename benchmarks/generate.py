@@ -10,6 +10,10 @@ are written in strict SIE order and the vouchers are copied after them::
 
     python benchmarks/generate.py                  # ~100 MB -> benchmarks/data/big_4e.se
     python benchmarks/generate.py --mb 2 --out /tmp/small.se
+    python benchmarks/generate.py --ksumma         # the same file with a #KSUMMA checksum
+
+With ``--ksumma`` the file opens a checksum right after ``#FLAGGA`` and closes it
+with ``#KSUMMA <crc>`` as its last line; every other byte is the same as without.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ import random
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "data" / "big_4e.se"
@@ -39,6 +45,9 @@ HEADER_BYTES = 52_000
 YEAR = 2025
 SERIES = "ABCDE"  # A manual, B customer invoices, C supplier invoices, D payments, E payroll
 BATCH = 4000  # vouchers per write
+
+#: Outside quotes, what a #KSUMMA checksum leaves out: separators, braces, line ends.
+_CHECKSUM_DROP = str.maketrans("", "", " \t\r\n{}")
 
 # --------------------------------------------------------------------------- chart
 
@@ -122,6 +131,16 @@ def company_names(rng: random.Random, count: int) -> list[str]:
         seen.add(name)
         names.append(name)
     return names
+
+
+def checksum_text(text: str) -> bytes:
+    """The bytes whole lines of this generator's output add to a #KSUMMA checksum:
+    each record's label and field contents, without separators, braces, line ends or
+    enclosing quotes (SIE §10). Every quote here opens or closes a text (none is
+    escaped, none spans lines), so the pieces between quotes alternate outside/inside."""
+    parts = text.split('"')
+    parts[::2] = [outside.translate(_CHECKSUM_DROP) for outside in parts[::2]]
+    return "".join(parts).encode("cp437")
 
 
 def quote(text: str) -> str:
@@ -386,8 +405,14 @@ class VoucherWriter:
         return "Lön enligt lönelista", rows
 
 
-def generate(out: Path = DEFAULT_OUT, mb: float = DEFAULT_MB, seed: int = DEFAULT_SEED) -> Stats:
-    """Write the file and return what was written. Same seed and size → same bytes."""
+def generate(
+    out: Path = DEFAULT_OUT, mb: float = DEFAULT_MB, seed: int = DEFAULT_SEED, ksumma: bool = False
+) -> Stats:
+    """Write the file and return what was written. Same seed and size → same bytes.
+
+    With ``ksumma`` the file carries a ``#KSUMMA`` checksum (opened after ``#FLAGGA``,
+    closed on the last line) and is otherwise byte for byte the file without it.
+    """
     started = time.perf_counter()
     rng = random.Random(seed)
     chart = Chart(rng)
@@ -408,13 +433,36 @@ def generate(out: Path = DEFAULT_OUT, mb: float = DEFAULT_MB, seed: int = DEFAUL
         head = chart.header(writer.totals, opening)
         head += [f"#RES -1 {a} {fmt(v)}" for a, v in sorted(prev.items())]
         with out.open("wb") as f:
-            f.write(("\r\n".join(head) + "\r\n").encode("cp437"))
-            with body.open("rb") as src:
-                shutil.copyfileobj(src, f, 1 << 20)
+            if not ksumma:
+                f.write(("\r\n".join(head) + "\r\n").encode("cp437"))
+                with body.open("rb") as src:
+                    shutil.copyfileobj(src, f, 1 << 20)
+            else:
+                _write_with_checksum(f, head, body)
     finally:
         if body.exists():
             body.unlink()
     return Stats(out, os.path.getsize(out), count, writer.rows, time.perf_counter() - started)
+
+
+def _write_with_checksum(f: BinaryIO, head: list[str], body: Path) -> None:
+    """Header and vouchers between an opening ``#KSUMMA`` (after ``#FLAGGA``) and a
+    closing ``#KSUMMA <crc>``; the vouchers are checksummed a megabyte at a time,
+    cut at line ends (a quoted text never spans lines)."""
+    opened = [head[0], "#KSUMMA", *head[1:]]
+    text = "\r\n".join(opened) + "\r\n"
+    f.write(text.encode("cp437"))
+    crc = zlib.crc32(checksum_text("\r\n".join(head[1:])))
+    pending = b""
+    with body.open("rb") as src:
+        while block := src.read(1 << 20):
+            f.write(block)
+            pending += block
+            cut = pending.rfind(b"\n") + 1
+            crc = zlib.crc32(checksum_text(pending[:cut].decode("cp437")), crc)
+            pending = pending[cut:]
+    crc = zlib.crc32(checksum_text(pending.decode("cp437")), crc)
+    f.write(f"#KSUMMA {crc}\r\n".encode("cp437"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -422,10 +470,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="file to write")
     parser.add_argument("--mb", type=float, default=DEFAULT_MB, help="approximate size in MB")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--ksumma", action="store_true", help="add a #KSUMMA checksum (otherwise the same file)"
+    )
     args = parser.parse_args(argv)
     if args.mb <= 0:
         parser.error("--mb must be positive")
-    stats = generate(args.out, args.mb, args.seed)
+    stats = generate(args.out, args.mb, args.seed, args.ksumma)
     print(
         f"wrote {stats.path}: {stats.bytes / MEGABYTE:.1f} MB, {stats.vouchers} vouchers, "
         f"{stats.rows} rows in {stats.seconds:.1f} s"

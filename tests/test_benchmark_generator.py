@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections import Counter
 from functools import cache
@@ -111,3 +112,28 @@ def test_same_seed_same_bytes_and_streaming_sees_the_same_vouchers(
     assert other.read_bytes() != path.read_bytes()
     streamed = list(sie.iter_vouchers(path))
     assert streamed == list(sie.read(path).model.vouchers)
+
+
+def test_the_checksummed_variant_is_the_same_file_with_a_ksumma_that_verifies(
+    small: tuple[Path, Any], tmp_path: Path
+) -> None:
+    path, stats = small
+    checked = tmp_path / "checked.se"
+    written = generator().generate(checked, mb=1.0, ksumma=True)
+    lines = checked.read_bytes().split(b"\r\n")
+    assert lines[:2] == [b"#FLAGGA 0", b"#KSUMMA"]
+    assert lines[-2].startswith(b"#KSUMMA ") and lines[-1] == b""
+    assert b"\r\n".join(lines[:1] + lines[2:-2] + [b""]) == path.read_bytes()
+    assert (written.vouchers, written.rows) == (stats.vouchers, stats.rows)
+    result = sie.read(checked)
+    verified = [f for f in result.findings if f.code.startswith("ksumma")]
+    assert [f.code for f in verified] == ["ksumma-ok"]
+    assert result.model.checksum == int(lines[-2].split()[1])
+    assert result.model.vouchers == sie.read(path).model.vouchers
+    # One öre more on one row (of a voucher that no longer balances) is caught.
+    data = checked.read_bytes()
+    row = re.search(rb"#TRANS 1930 \{\} -?[0-9]+\.[0-9]([0-8])", data)
+    assert row is not None
+    damaged = data[: row.start(1)] + bytes([row.group(1)[0] + 1]) + data[row.end(1) :]
+    codes = [f.code for f in sie.read(damaged).findings if f.code.startswith("ksumma")]
+    assert codes == ["ksumma-mismatch"]
