@@ -231,8 +231,8 @@ def build_attachment(
     findings: list[Finding] = []
     if source == "none":
         note = (
-            f"The file carries no {who} objects on {accounts}; the open items cannot be "
-            f"derived from it. Book balance {book}; supply the {who} ledger's open items "
+            f"The file carries no {who} objects on {accounts}; the open items cannot be derived "
+            f"from it. Book balance {amounts.format(book)}; supply the {who} ledger's open items "
             "to reconcile."
         )
         if book:
@@ -241,7 +241,7 @@ def build_attachment(
         note = f"{len(items)} open item(s), {len(counterparties)} {who}(s)."
         if opening:
             note += (
-                f" The opening balance {opening} is not specified per {who} "
+                f" The opening balance {amounts.format(opening)} is not specified per {who} "
                 "(the file has no #OIB for these accounts)."
             )
     attachment = Attachment(
@@ -258,15 +258,20 @@ def build_attachment(
         note=note,
     )
     if source != "none" and attachment.difference:
-        extra = f"; rows without a {who} object sum to {unassigned}" if unassigned else ""
+        extra = (
+            f"; rows without a {who} object sum to {amounts.format(unassigned)}"
+            if unassigned
+            else ""
+        )
         if opening:
-            extra += f"; the opening balance {opening} has no #OIB per {who}"
+            extra += f"; the opening balance {amounts.format(opening)} has no #OIB per {who}"
         findings.append(
             finding(
                 "closing-attachment-difference",
-                f"{title}: book balance of {accounts} is {book}, the open items sum to "
-                f"{attachment.specified}, difference {attachment.difference}{extra}. "
-                "Find the unmatched invoice or payment before closing.",
+                f"{title}: book balance of {accounts} is {amounts.format(book)}, the open items "
+                f"sum to {amounts.format(attachment.specified)}, difference "
+                f"{amounts.format(attachment.difference)}{extra}. Find the unmatched invoice or "
+                "payment before closing.",
             )
         )
     return attachment, findings

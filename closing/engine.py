@@ -280,8 +280,8 @@ def _booked(tb: TrialBalance, acc: ClosingAccounts) -> _Booked:
             finding(
                 "closing-appropriations-booked",
                 f"Appropriations are already booked in {acc.appropriations} (net "
-                f"{-movement}); the closing takes them as given and books only what "
-                "is still needed.",
+                f"{amounts.format(-movement)}); the closing takes them as given and books only "
+                "what is still needed.",
             ),
         )
     return _Booked(-(movement - allocation), allocation, findings)

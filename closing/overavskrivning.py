@@ -17,6 +17,7 @@ from closing.findings import Finding, finding
 from closing.rates import TaxYearRates
 from closing.settings import ClosingAccounts
 from closing.trial_balance import TrialBalance, TrialBalanceLine
+from sie import amounts
 from sie.amounts import ZERO, cents
 
 
@@ -186,18 +187,20 @@ def _impossible(
         (
             reserve > book,
             "closing-reserve-exceeds-book",
-            f"The accumulated överavskrivningar ({reserve}) exceed the book value of the "
-            f"inventarier ({book}; accounts {where}), so the tax value would be negative. "
-            "Check that every inventarier account is included (ClosingAccounts.inventarier "
-            "or the accounts' #SRU 7215) and the reserve accounts' balances.",
+            f"The accumulated överavskrivningar ({amounts.format(reserve)}) exceed the book "
+            f"value of the inventarier ({amounts.format(book)}; accounts {where}), so the tax "
+            "value would be negative. Check that every inventarier account is included "
+            "(ClosingAccounts.inventarier or the accounts' #SRU 7215) and the reserve accounts' "
+            "balances.",
         ),
         (
             book < lowest,
             "closing-tax-value-below-floor",
-            f"The book value of the inventarier ({book}) is already below the lowest tax "
-            f"value the law allows ({lowest}): the planned depreciation exceeds what is "
-            "deductible, and the excess must be added back in the tax return. Check the "
-            "opening tax value, acquisitions and disposals given in AssetInputs.",
+            f"The book value of the inventarier ({amounts.format(book)}) is already below the "
+            f"lowest tax value the law allows ({amounts.format(lowest)}): the planned "
+            "depreciation exceeds what is deductible, and the excess must be added back in the "
+            "tax return. Check the opening tax value, acquisitions and disposals given in "
+            "AssetInputs.",
         ),
     )
     return [finding(code, message) for failed, code, message in checks if failed]

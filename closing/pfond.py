@@ -18,7 +18,7 @@ from closing.findings import Finding, finding
 from closing.rates import TaxYearRates
 from closing.settings import ClosingAccounts, ClosingSettings
 from closing.trial_balance import TrialBalance
-from sie import dates
+from sie import amounts, dates
 from sie.amounts import CENT, ZERO, cents
 from sie.model import FinancialYear
 
@@ -186,10 +186,11 @@ def pfond_plan(
             findings.append(
                 finding(
                     "closing-pfond-unknown-year",
-                    f"Account {line.account} holds periodiseringsfonder of {fund.before_closing} "
-                    "but its allocation year is unknown, so it is neither reversed nor "
-                    "checked against the six-year limit. Give the year in "
-                    "ClosingSettings.pfond_years or move the fund to its per-year account.",
+                    f"Account {line.account} holds periodiseringsfonder of "
+                    f"{amounts.format(fund.before_closing)} but its allocation year is unknown, "
+                    "so it is neither reversed nor checked against the six-year limit. Give the "
+                    "year in ClosingSettings.pfond_years or move the fund to its per-year "
+                    "account.",
                 )
             )
         if fund.before_closing < 0:
@@ -197,8 +198,8 @@ def pfond_plan(
                 finding(
                     "closing-pfond-negative",
                     f"Periodiseringsfond account {line.account} has a debit balance "
-                    f"({-fund.before_closing}); more was reversed than allocated. Correct the "
-                    "booking before closing.",
+                    f"({amounts.format(-fund.before_closing)}); more was reversed than "
+                    "allocated. Correct the booking before closing.",
                 )
             )
         funds.append(fund)
@@ -211,9 +212,10 @@ def pfond_plan(
             findings.append(
                 finding(
                     "closing-pfond-overdue",
-                    f"Periodiseringsfond {fund.year} on {fund.account} ({fund.before_closing}) "
-                    f"should have been reversed by {fund.year + rates.pfond_reversal_after}; "
-                    "the closing reverses it now. Check the previous years' tax returns.",
+                    f"Periodiseringsfond {fund.year} on {fund.account} "
+                    f"({amounts.format(fund.before_closing)}) should have been reversed by "
+                    f"{fund.year + rates.pfond_reversal_after}; the closing reverses it now. "
+                    "Check the previous years' tax returns.",
                 )
             )
         funds[i] = attrs.evolve(fund, reversal=fund.before_closing, forced=True)
@@ -260,8 +262,9 @@ def reverse_oldest_first(funds: list[Fund], amount: Decimal | None) -> list[Find
         return [
             finding(
                 "closing-reversal-invalid",
-                f"The requested reversal {amount} is not a positive amount; nothing is "
-                "reversed voluntarily. Give an amount in kronor, 'all' or 'cover-loss'.",
+                f"The requested reversal {amounts.format(amount)} is not a positive amount; "
+                "nothing is reversed voluntarily. Give an amount in kronor, 'all' or "
+                "'cover-loss'.",
             )
         ]
     if available <= 0:
@@ -278,8 +281,9 @@ def reverse_oldest_first(funds: list[Fund], amount: Decimal | None) -> list[Find
         out.append(
             finding(
                 "closing-reversal-invalid",
-                f"The requested reversal {wanted} exceeds what the funds hold after the forced "
-                f"reversals ({available}); {available} is reversed, oldest fund first.",
+                f"The requested reversal {amounts.format(wanted)} exceeds what the funds hold "
+                f"after the forced reversals ({amounts.format(available)}); "
+                f"{amounts.format(available)} is reversed, oldest fund first.",
             )
         )
         wanted = available
@@ -313,7 +317,7 @@ def cover_loss(plan: PfondPlan, need: Decimal) -> PfondPlan:
             finding(
                 "closing-reversal-invalid",
                 "Every periodiseringsfond is reversed to cover the loss, and a taxable deficit "
-                f"of {need} remains; it is carried forward.",
+                f"of {amounts.format(need)} remains; it is carried forward.",
             )
         )
     return attrs.evolve(plan, funds=tuple(funds), findings=tuple(findings))

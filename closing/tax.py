@@ -25,6 +25,7 @@ from closing.findings import Finding, finding
 from closing.rates import INK2S_FIELDS, TaxYearRates, floor_to, truncate_to
 from closing.settings import ClosingSettings, PfondChoice
 from closing.trial_balance import TrialBalance
+from sie import amounts
 from sie.amounts import KRONA, ZERO, cents
 
 #: Account names that say the amount is not deductible or not taxable (BAS wording:
@@ -202,8 +203,8 @@ def compute_tax(
         findings.append(
             finding(
                 "closing-deficit",
-                f"The year gives a tax deficit (underskott) of {carried}; no tax is due. "
-                "Carry it forward as next year's previous_deficit (INK2S 4.14a).",
+                f"The year gives a tax deficit (underskott) of {amounts.format(carried)}; no tax "
+                "is due. Carry it forward as next year's previous_deficit (INK2S 4.14a).",
             )
         )
     return TaxComputation(
@@ -240,8 +241,8 @@ def _allocation(choice: PfondChoice, room: Decimal, findings: list[Finding]) -> 
         findings.append(
             finding(
                 "closing-pfond-capped",
-                f"A negative periodiseringsfond allocation ({wanted}) is not possible; "
-                "none is made. Use a voluntary reversal to reduce funds.",
+                f"A negative periodiseringsfond allocation ({amounts.format(wanted)}) is not "
+                "possible; none is made. Use a voluntary reversal to reduce funds.",
             )
         )
         return ZERO
@@ -249,8 +250,9 @@ def _allocation(choice: PfondChoice, room: Decimal, findings: list[Finding]) -> 
         findings.append(
             finding(
                 "closing-pfond-capped",
-                f"The requested periodiseringsfond allocation {wanted} exceeds the maximum "
-                f"{room} (25 % of the base); {room} is allocated.",
+                f"The requested periodiseringsfond allocation {amounts.format(wanted)} exceeds "
+                f"the maximum {amounts.format(room)} (25 % of the base); {amounts.format(room)} "
+                "is allocated.",
             )
         )
         return room

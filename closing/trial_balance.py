@@ -282,9 +282,10 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
         findings.append(
             finding(
                 "closing-not-balanced",
-                f"Balance accounts sum to {balance_sum} and result accounts to {result_sum}: "
-                f"together {balance_sum + result_sum}, not zero. Check the opening balances "
-                "and unbalanced vouchers before closing.",
+                f"Balance accounts sum to {amounts.format(balance_sum)} and result accounts to "
+                f"{amounts.format(result_sum)}: together "
+                f"{amounts.format(balance_sum + result_sum)}, not zero. Check the opening "
+                "balances and unbalanced vouchers before closing.",
             )
         )
     operating = sum((x.ub for x in lines if x.account in accounts.operating), ZERO)
@@ -295,28 +296,29 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
         findings.append(
             finding(
                 "closing-equity-result",
-                f"{accounts.result_equity} holds {-equity} before closing: last year's result "
-                "not yet moved to balanserat resultat (2091), or a year result booked without "
-                f"{accounts.result_transfer}. After closing it holds that plus this year's "
-                "result; move last year's result once the AGM has decided.",
+                f"{accounts.result_equity} holds {amounts.format(-equity)} before closing: last "
+                "year's result not yet moved to balanserat resultat (2091), or a year result "
+                f"booked without {accounts.result_transfer}. After closing it holds that plus "
+                "this year's result; move last year's result once the AGM has decided.",
             )
         )
     if booked_result:
         findings.append(
             finding(
                 "closing-result-booked",
-                f"A year result is already booked: the result-transfer accounts "
-                f"({accounts.transfer}) move by {booked_result}. Closing would book it twice; "
-                "export the ledger before the year-end closing entries, or remove them.",
+                "A year result is already booked: the result-transfer accounts "
+                f"({accounts.transfer}) move by {amounts.format(booked_result)}. Closing would "
+                "book it twice; export the ledger before the year-end closing entries, or "
+                "remove them.",
             )
         )
     if booked_tax:
         findings.append(
             finding(
                 "closing-tax-booked",
-                f"Income tax is already booked: {accounts.tax_cost} moves by {booked_tax}. "
-                "The closing books only the difference to the computed tax; check that the "
-                "booked amount is this year's tax.",
+                f"Income tax is already booked: {accounts.tax_cost} moves by "
+                f"{amounts.format(booked_tax)}. The closing books only the difference to the "
+                "computed tax; check that the booked amount is this year's tax.",
             )
         )
     return TrialBalance(
@@ -354,9 +356,10 @@ def _compare_with_file(
             out.append(
                 finding(
                     "closing-ub-differs",
-                    f"Account {x.account}: {basis} give {x.ub}, the file's {label} says "
-                    f"{given} (difference {x.ub - given}). Find the missing or changed "
-                    "voucher before closing.",
+                    f"Account {x.account}: {basis} give {amounts.format(x.ub)}, the file's "
+                    f"{label} says {amounts.format(given)} (difference "
+                    f"{amounts.format(x.ub - given)}). Find the missing or changed voucher "
+                    "before closing.",
                 )
             )
     return out

@@ -102,7 +102,7 @@ def test_voluntary_amount_is_taken_oldest_first_and_capped() -> None:
     funds = list(plan.funds)
     # 15 000 left in 2023; asking 40 000 reverses 15 000 and says so.
     [capped] = reverse_oldest_first(funds, Decimal(40_000))
-    assert capped.code == "closing-reversal-invalid" and "(15000.00)" in capped.message
+    assert capped.code == "closing-reversal-invalid" and "(15 000,00)" in capped.message
     assert funds[2].reversal == dec(20_000) and funds[2].closing == 0
     [nothing] = reverse_oldest_first(funds, Decimal(1))
     assert "no periodiseringsfond left" in nothing.message

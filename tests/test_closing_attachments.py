@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import sie
 from closing import ClosingSettings, OpenItem, close
+from sie import amounts
 from sie.model import Object, ObjectBalance
 from tests.closing_support import dec, ledger
 from tests.conftest import corpus_file
@@ -57,7 +58,7 @@ def test_items_from_dimensions_reconcile() -> None:
     assert customers.unassigned == dec(40)
     assert customers.difference == dec(40)
     [diff] = [f for f in result.findings if f.code == "closing-attachment-difference"]
-    assert "Kundreskontra" in diff.message and "40.00" in diff.message
+    assert "Kundreskontra" in diff.message and "difference 40,00" in diff.message
     assert suppliers.source == "sie"
     assert suppliers.difference == 0
     [item] = suppliers.items
@@ -102,7 +103,7 @@ def test_file_without_dimensions_says_so() -> None:
         assert att.source == "none"
         assert att.items == ()
         assert att.book_balance == book
-        assert "no " in att.note and str(book) in att.note
+        assert "no " in att.note and amounts.format(book) in att.note
     assert [f.code for f in result.findings].count("closing-attachment-unspecified") == 2
 
 

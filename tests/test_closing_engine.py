@@ -392,7 +392,7 @@ def test_cover_loss_with_too_little_fund_reverses_all_and_says_so() -> None:
     assert result.pfond.reversal_total == dec(20_000)
     assert result.tax.deficit_carried_forward == dec(26_476)
     [warning] = [f for f in result.findings if f.code == "closing-reversal-invalid"]
-    assert "26476.00 remains" in warning.message
+    assert "26 476,00 remains" in warning.message
 
 
 def test_cover_loss_counts_the_upprakning_of_the_reversed_fund() -> None:

@@ -74,7 +74,7 @@ def test_disagreement_with_the_file_and_unbalanced_file() -> None:
     )
     tb = trial_balance(attrs.evolve(model, balances=changed))
     [differs] = [f for f in tb.findings if f.code == "closing-ub-differs"]
-    assert "1930" in differs.message and "-7.00" in differs.message
+    assert "1930" in differs.message and "-7,00" in differs.message
     line = tb.line("1930")
     assert line is not None and line.difference == dec(-7)
     # An unbalanced voucher makes the whole balance not sum to zero.
@@ -189,7 +189,7 @@ def test_corpus_edited_row_is_found() -> None:
 def test_last_years_result_still_on_2099_is_flagged() -> None:
     model = ledger(2025, ib={"1930": 500, "2099": -500})
     [equity] = [f for f in trial_balance(model).findings if f.code == "closing-equity-result"]
-    assert "2099 holds 500.00" in equity.message
+    assert "2099 holds 500,00" in equity.message
     moved = ledger(
         2025,
         ib={"1930": 500, "2099": -500},
