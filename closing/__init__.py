@@ -4,6 +4,14 @@
 balance, AR/AP attachments, appropriations, tax and closing vouchers;
 ``apply(model, result)`` appends the vouchers to the ledger. Nothing here
 reads files or talks HTTP.
+
+Where things live: :mod:`closing.trial_balance` (råbalans), :mod:`closing.pfond`
+(periodiseringsfonder), :mod:`closing.overavskrivning`, :mod:`closing.tax` (the
+INK2S ladder), :mod:`closing.vouchers` (the entries), :mod:`closing.engine` (the
+pipeline and ``ClosingResult``, which nests ``tax``, ``pfond`` and
+``overavskrivning``), :mod:`closing.rates` and :mod:`closing.settings` (data and
+choices). BAS knowledge, amounts and dates come from :mod:`sie.bas`,
+:mod:`sie.amounts` and :mod:`sie.dates`.
 """
 
 from closing.appropriations import AssetInputs, Fund, Overavskrivning, PfondPlan, PfondReversal
