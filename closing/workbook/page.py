@@ -64,10 +64,10 @@ def header(ws: Worksheet, row: int, titles: Sequence[str], right: Iterable[int] 
     ws.row_dimensions[row].height = 30
 
 
-def group_row(ws: Worksheet, row: int, heading: str, last: int) -> None:
-    """A shaded group heading across columns 1–``last``."""
-    text(ws, row, 1, heading, BOLD, GROUP_FILL)
-    style_row(ws, row, 2, last, font=None, border=None, fill=GROUP_FILL)
+def group_row(ws: Worksheet, row: int, heading: str, last: int, col: int = 1) -> None:
+    """A shaded group heading (in column ``col``) across columns 1–``last``."""
+    style_row(ws, row, 1, last, font=None, border=None, fill=GROUP_FILL)
+    text(ws, row, col, heading, BOLD, GROUP_FILL)
 
 
 def style_row(

@@ -38,8 +38,7 @@ def write(book: Book) -> None:
             text(ws, row, 2, value)
         row += 1
     row += 1
-    text(ws, row, 1, "Resultat och skatt", st.BOLD, st.GROUP_FILL)
-    page.style_row(ws, row, 2, 4, font=None, border=None, fill=st.GROUP_FILL)
+    page.group_row(ws, row, "Resultat och skatt", 4)
     row += 1
     figures: list[tuple[str, str, str, Decimal]] = [
         (
@@ -131,8 +130,7 @@ def write(book: Book) -> None:
         row += 1
     page.flag_status(ws, f"C{first_check}:C{row - 1}")
     row += 1
-    text(ws, row, 1, "Blad", st.BOLD, st.GROUP_FILL)
-    page.style_row(ws, row, 2, 4, font=None, border=None, fill=st.GROUP_FILL)
+    page.group_row(ws, row, "Blad", 4)
     row += 1
     for name, about in SHEETS[1:]:
         cell = text(ws, row, 1, name)
@@ -141,8 +139,7 @@ def write(book: Book) -> None:
         text(ws, row, 2, about)
         row += 1
     row += 1
-    text(ws, row, 1, "Iakttagelser", st.BOLD, st.GROUP_FILL)
-    page.style_row(ws, row, 2, 4, font=None, border=None, fill=st.GROUP_FILL)
+    page.group_row(ws, row, "Iakttagelser", 4)
     row += 1
     severity = {"error": "Fel", "warning": "Varning", "info": "Info"}
     if not r.findings:

@@ -42,8 +42,7 @@ def write(book: Book) -> None:
     head = 4
     page.header(ws, head, ["INK2S", "Post", "Belopp", "Källa / kommentar"], right=(3,))
     row = head + 1
-    text(ws, row, 2, "Inställningar", st.BOLD, st.GROUP_FILL)
-    page.style_row(ws, row, 1, 4, font=None, border=None, fill=st.GROUP_FILL)
+    page.group_row(ws, row, "Inställningar", 4, col=2)
     row += 1
 
     def setting(label: str, value: Value, fmt: str, note: str = "") -> str:
@@ -89,8 +88,7 @@ def write(book: Book) -> None:
         "0",
     )
     row += 1
-    text(ws, row, 2, "Beräkning", st.BOLD, st.GROUP_FILL)
-    page.style_row(ws, row, 1, 4, font=None, border=None, fill=st.GROUP_FILL)
+    page.group_row(ws, row, "Beräkning", 4, col=2)
     row += 1
 
     def step_row(

@@ -47,8 +47,7 @@ def write(book: Book) -> None:
     row = head + 1
     first_data = row
     for group in tb.groups:
-        text(ws, row, 1, f"Klass {group.klass} – {group.title}", st.BOLD, st.GROUP_FILL)
-        page.style_row(ws, row, 2, 11, font=None, border=None, fill=st.GROUP_FILL)
+        page.group_row(ws, row, f"Klass {group.klass} – {group.title}", 11)
         row += 1
         first = row
         for x in group.lines:
