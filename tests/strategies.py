@@ -43,6 +43,7 @@ from sie.model import (
     UnknownRecord,
     Voucher,
 )
+from sie.types import RECORD_RULES
 
 SIE_TYPES = ("1", "2", "3", "4E", "4I")
 SWEDISH = "åäöÅÄÖéü"
@@ -457,3 +458,120 @@ def sie_files(
             vouchers(numbers, objects, year, max_vouchers, empty_ids=kind == "4I")
         )
     return attrs.evolve(model, **changes)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+#: Every control character: C0 (NUL included), DEL, C1, and the Unicode ones that
+#: reorder or break lines; 0x1C–0x1F are blank space to ``str.split`` but not to ``int``.
+CONTROL_CHARS = (
+    "".join(map(chr, range(0x00, 0x20)))
+    + "\x7f"
+    + "".join(map(chr, range(0x80, 0xA0)))
+    + "\u2028\u2029\u202e\u200f\ufeff"
+)
+#: What hostile fields are made of: the text alphabet, every control character, and
+#: digits of other scripts (which ``\d`` and ``int()`` accept).
+HOSTILE_ALPHABET = TEXT_ALPHABET + CONTROL_CHARS + "\u0663\u0669\uff11\u00b2"
+#: Every label the spec defines (the lines below also write them in lower case).
+SIE_LABELS = tuple(RECORD_RULES)
+
+
+def digit_runs() -> st.SearchStrategy[str]:
+    """Numbers far beyond any range: long runs of digits, with a sign, point or comma."""
+    # A long run is a short drawn pattern repeated: drawing 6 000 digits one by one
+    # would make the tests slow for nothing.
+    whole = st.builds(
+        lambda pattern, length: (pattern * (length // len(pattern) + 1))[:length],
+        st.integers(0, 10**30).map(str),
+        st.sampled_from((1, 15, 16, 18, 19, 27, 28, 29, 41, 4301, 6000)) | st.integers(1, 60),
+    )
+    return st.builds(
+        lambda sign, whole, mark, fraction: f"{sign}{whole}{mark}{fraction}",
+        st.sampled_from(("", "-", "+")),
+        whole,
+        st.sampled_from(("", ".", ",", "e")),
+        st.text("0123456789", max_size=10),
+    )
+
+
+_NUMBERS = st.sampled_from(("3", "0", "1", "-1", "2026", "20250101", "202501", "1.00", "1,5"))
+
+
+def hostile_fields() -> st.SearchStrategy[str]:
+    """One field as written: bare, quoted (closed or not), an object list, a number."""
+    raw = st.text(HOSTILE_ALPHABET, max_size=12)
+    plain = st.one_of(
+        raw,
+        digit_runs(),
+        st.sampled_from(("0", "1", "4", "-1", "20250101", "20251231", "202513", "1910", "{}")),
+        st.builds(lambda d, c: d + c, _NUMBERS, raw),
+        st.builds(lambda d, c: d + c, _NUMBERS, st.text(CONTROL_CHARS, min_size=1, max_size=2)),
+    )
+    return st.one_of(
+        plain,
+        plain.map(lambda s: f'"{s}"'),
+        plain.map(lambda s: f'"{s}'),
+        st.lists(plain, max_size=4).map(lambda items: "{" + " ".join(items) + "}"),
+    )
+
+
+# Built once: strategies made afresh for every draw cost more than the test itself.
+_FIELD = hostile_fields()
+_SEPARATOR = st.sampled_from((" ", "\t", "  ", "\x0b", "\x1c", "\x1f", "\x0c", "\r", ""))
+_INDENT = st.sampled_from(("", " ", "\t"))
+_ODD_LABEL = st.text(HOSTILE_ALPHABET, max_size=8)
+
+
+def hostile_lines(labels: Sequence[str] = SIE_LABELS) -> st.SearchStrategy[str]:
+    """A line that looks like a record (any label) with hostile fields and separators."""
+    label = (st.sampled_from(labels) | _ODD_LABEL).flatmap(
+        lambda name: st.sampled_from((name, name.lower()))
+    )
+    fields = st.lists(st.tuples(_SEPARATOR, _FIELD), max_size=8)
+    return st.builds(
+        lambda indent, name, rest: indent + name + "".join(s + f for s, f in rest),
+        _INDENT,
+        label,
+        fields,
+    )
+
+
+def hostile_blocks() -> st.SearchStrategy[str]:
+    """A voucher block (as lines joined by LF) whose rows are hostile."""
+    head = st.sampled_from(("#VER A 1 20250101", '#VER "" "" 20250230 "x"')) | hostile_lines(
+        ("#VER",)
+    )
+    rows = st.lists(hostile_lines(("#TRANS", "#RTRANS", "#BTRANS")), max_size=4)
+    plain = st.lists(st.sampled_from(("#TRANS 1910 {} 1.00", "  #TRANS 3001 {1 a} -1")), max_size=2)
+    return st.builds(
+        lambda h, p, r: "\n".join([h, "{", *p, *r, "}"]),
+        head,
+        plain,
+        rows,
+    )
+
+
+_FILE_LINE = st.one_of(
+    hostile_lines(),
+    st.sampled_from(("{", "}", " { ", "#VER A 1 20250101", "#KSUMMA", "")),
+    st.sampled_from(("#RAR 0 20250101 20251231", "#RAR 0 20251231 20250101")),
+    hostile_blocks(),
+)
+_FIRST_LINE = st.sampled_from(("#FLAGGA 0", "#flagga 1", "\ufeff#FLAGGA 0", "#KSUMMA"))
+_NEWLINE = st.sampled_from(("\r\n", "\n", "\r", "\n\r"))
+_CODEC = st.sampled_from(("cp437", "utf-8", "cp1252", "utf-16", "utf-32"))
+
+
+@st.composite
+def hostile_files(draw: st.DrawFn) -> bytes:
+    """Bytes that start like SIE (so the reader goes past its first check) and then hold
+    hostile lines, voucher blocks and raw bytes, in one of several encodings."""
+    lines = [draw(_FIRST_LINE), *draw(st.lists(_FILE_LINE, max_size=12))]
+    newline = draw(_NEWLINE)
+    text = newline.join(lines) + draw(st.sampled_from(("", newline, "\x1a")))
+    codec = draw(_CODEC)
+    data = text.encode(codec, errors="replace")
+    if not codec.startswith("utf-") and draw(st.booleans()):
+        data += draw(st.binary(max_size=64))
+    return data

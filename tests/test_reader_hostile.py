@@ -6,10 +6,12 @@ property over arbitrary bytes that would have found them.
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import io
 import json
 import os
+import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -17,13 +19,15 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sie
 from sie import amounts, cli
+from sie.findings import CATALOGUE
 from sie.syntax import Record
 from sie.validation import ImportSettings, load, scan_ledger, validate
+from tests.strategies import hostile_files
 
 HEAD = "#FLAGGA 0\r\n#PROGRAM test 1\r\n#FORMAT PC8\r\n#GEN 20250101\r\n#SIETYP 4\r\n"
 YEAR = "#RAR 0 20250101 20251231\r\n"
@@ -457,3 +461,64 @@ def test_a_file_with_nothing_to_import_is_not_ok(text: str, tmp_path: Path) -> N
 def test_a_chart_of_accounts_alone_is_something_to_import() -> None:
     result = validate(read(HEAD + "#KONTO 1910 Kassa\r\n"))
     assert "nothing-to-import" not in [f.code for f in result.findings]
+
+
+# --------------------------------------------------------------------------- arbitrary bytes
+
+FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _read_or_refuse(data: bytes, fast: bool = True) -> sie.ReadResult | None:
+    try:
+        return sie.read(data, fast=fast)
+    except sie.NotSie as refused:
+        assert refused.finding.code in CATALOGUE
+        return None
+
+
+def _checked(data: bytes) -> None:
+    """sie.read raises only NotSie; streaming and validation never raise; the grammar
+    path reads what the fast path reads; every finding is in the catalogue."""
+    result = _read_or_refuse(data)
+    if result is None:
+        with pytest.raises(sie.NotSie):
+            list(sie.iter_vouchers(data))
+        return
+    assert all(f.code in CATALOGUE for f in result.findings)
+    streamed = list(sie.iter_vouchers(data))
+    assert streamed == list(result.model.vouchers)
+    checked = validate(result)
+    assert all(f.code in CATALOGUE for f in checked.findings)
+    slow = sie.read(data, fast=False)
+    assert slow.model == result.model
+    assert slow.findings == result.findings
+
+
+@FUZZ
+@given(hostile_files())
+def test_hostile_files_end_in_findings(data: bytes) -> None:
+    _checked(data)
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_after_a_flag_end_in_findings(tail: bytes) -> None:
+    _checked(b"#FLAGGA 0\r\n" + tail)
+    _checked(b"#FLAGGA 0\r\n#VER A 1 20250101\r\n{\r\n#TRANS 1910 {} " + tail)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hostile_files())
+def test_sie_validate_never_fails_and_never_prints_controls(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.se"
+        path.write_bytes(data)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            text_status = cli.main([str(path)])
+            json_status = cli.main(["--json", str(path)])
+    assert text_status == json_status
+    printed = out.getvalue()
+    assert "internal-error" not in printed
+    assert all(line.isprintable() for line in printed.splitlines())
+    json.loads(printed.splitlines()[-1])
