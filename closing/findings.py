@@ -4,67 +4,68 @@ from __future__ import annotations
 
 from sie.findings import Finding, Severity, finding, register
 
-CODES: dict[str, tuple[Severity, str]] = {
-    "closing-no-year": (
-        "error",
-        "No financial year 0 with an end date; the closing cannot be dated",
-    ),
-    "closing-no-rates": ("error", "No tax-year table for the year; give the rates or a rates year"),
-    "closing-rates-substituted": ("warning", "Another tax year's table is used: a simulation"),
-    "closing-result-booked": ("error", "A year result is already booked (8990–8999 moved)"),
-    "closing-refused": ("error", "The closing was refused; the findings before it say why"),
-    "closing-tax-booked": ("warning", "Income tax already booked; only the difference is booked"),
-    "closing-balances-only": ("info", "No transactions; the trial balance uses #IB/#UB/#RES"),
-    "closing-outside-year": (
-        "warning",
-        "Vouchers outside financial year 0 left out of the balance",
-    ),
-    "closing-not-balanced": ("warning", "Balance and result accounts do not sum to zero"),
-    "closing-unbalanced": (
-        "error",
-        "The råbalans does not sum to zero; the closing is refused (force overrides)",
-    ),
-    "closing-forced": ("warning", "Closed on a råbalans that does not sum to zero, as forced"),
-    "closing-ub-differs": ("warning", "IB + transactions differ from the file's #UB/#RES"),
-    "closing-equity-result": ("warning", "The year-result equity account holds a balance already"),
-    "closing-appropriations-booked": ("warning", "Appropriations already booked during the year"),
-    "closing-attachment-difference": ("warning", "Open items do not sum to the account's UB"),
-    "closing-attachment-unspecified": ("info", "No customer/supplier objects to specify a balance"),
-    "closing-item-account": ("warning", "A supplied open item is on neither AR nor AP accounts"),
-    "closing-pfond-unknown-year": ("warning", "A periodiseringsfond account with no known year"),
-    "closing-pfond-negative": ("warning", "A periodiseringsfond account has a debit balance"),
-    "closing-pfond-overdue": ("warning", "A periodiseringsfond older than six years; reversed now"),
-    "closing-reversal-invalid": ("warning", "A requested voluntary reversal was capped or ignored"),
-    "closing-pfond-capped": ("warning", "The requested allocation was capped at the maximum"),
-    "closing-assets-missing": ("info", "No inventarier inputs; överavskrivningar not computed"),
-    "closing-reserve-exceeds-book": (
-        "warning",
-        "Accumulated överavskrivningar exceed the inventarier's book value",
-    ),
-    "closing-tax-value-below-floor": (
-        "warning",
-        "The inventarier's book value is below the lowest tax value allowed",
-    ),
-    "closing-adjustment-unmapped": (
-        "warning",
-        "An account named non-deductible/non-taxable has no tax adjustment",
-    ),
-    "closing-rule20-skipped": ("info", "The 20-rule needs four years of acquisitions; skipped"),
-    "closing-deficit": ("info", "The year gives a tax deficit (underskott) to carry forward"),
-    # The tax return (closing/taxreturn/).
-    "closing-taxreturn-not-closed": ("warning", "The closing was refused: no tax return"),
-    "closing-sru-unmapped": ("warning", "An account maps to no INK2R field: missing from it"),
-    "closing-sru-code-unknown": ("warning", "An account's #SRU code is no INK2R field of the year"),
-    "closing-sru-negative": ("warning", "A return field has a sign its row does not take"),
-    "closing-ink2r-unbalanced": ("warning", "INK2R assets differ from equity and liabilities"),
-    "closing-ink2r-result": ("warning", "INK2R årets resultat differs from the closing's"),
-    "closing-ink2s-differs": ("warning", "INK2S 4.15/4.16 differ from the closing's tax base"),
-    "closing-sru-ore": ("info", "Whole-krona fields differ from exact sums by the öre dropped"),
-    "closing-sru-year": ("warning", "No SRU tables for the tax year; another year's are used"),
-    "closing-sru-identity": ("warning", "No usable organisation number: no SRU files"),
-    "closing-sru-address": ("warning", "No postnummer/postort for INFO.SRU in #ADRESS"),
-    "closing-sru-text": ("info", "Characters ISO-8859-1 cannot hold were replaced in SRU text"),
-}
+#: One code a row, in the order of the README's table: severity (E error,
+#: W warning, I info), the code, its title. ``#`` lines are headings.
+_TABLE = """
+E closing-no-year No financial year 0 with an end date; the closing cannot be dated
+E closing-no-rates No tax-year table for the year; give the rates or a rates year
+W closing-rates-substituted Another tax year's table is used: a simulation
+E closing-result-booked A year result is already booked (8990–8999 moved)
+E closing-refused The closing was refused; the findings before it say why
+W closing-tax-booked Income tax already booked; only the difference is booked
+I closing-balances-only No transactions; the trial balance uses #IB/#UB/#RES
+W closing-outside-year Vouchers outside financial year 0 left out of the balance
+W closing-not-balanced Balance and result accounts do not sum to zero
+E closing-unbalanced The råbalans does not sum to zero; the closing is refused (force overrides)
+W closing-forced Closed on a råbalans that does not sum to zero, as forced
+W closing-ub-differs IB + transactions differ from the file's #UB/#RES
+W closing-equity-result The year-result equity account holds a balance already
+W closing-appropriations-booked Appropriations already booked during the year
+W closing-attachment-difference Open items do not sum to the account's UB
+I closing-attachment-unspecified No customer/supplier objects to specify a balance
+W closing-item-account A supplied open item is on neither AR nor AP accounts
+W closing-pfond-unknown-year A periodiseringsfond account with no known year
+W closing-pfond-negative A periodiseringsfond account has a debit balance
+W closing-pfond-overdue A periodiseringsfond older than six years; reversed now
+W closing-reversal-invalid A requested voluntary reversal was capped or ignored
+W closing-pfond-capped The requested allocation was capped at the maximum
+I closing-assets-missing No inventarier inputs; överavskrivningar not computed
+W closing-reserve-exceeds-book Accumulated överavskrivningar exceed the inventarier's book value
+W closing-tax-value-below-floor The inventarier's book value is below the lowest tax value allowed
+W closing-adjustment-unmapped An account named non-deductible/non-taxable has no tax adjustment
+I closing-rule20-skipped The 20-rule needs four years of acquisitions; skipped
+I closing-deficit The year gives a tax deficit (underskott) to carry forward
+# the tax return (closing/taxreturn/)
+W closing-taxreturn-not-closed The closing was refused: no tax return
+W closing-sru-unmapped An account maps to no INK2R field: missing from it
+W closing-sru-code-unknown An account's #SRU code is no INK2R field of the year
+W closing-sru-negative A return field has a sign its row does not take
+W closing-ink2r-unbalanced INK2R assets differ from equity and liabilities
+W closing-ink2r-result INK2R årets resultat differs from the closing's
+W closing-ink2s-differs INK2S 4.15/4.16 differ from the closing's tax base
+I closing-sru-ore Whole-krona fields differ from exact sums by the öre dropped
+W closing-sru-year No SRU tables for the tax year; another year's are used
+W closing-sru-identity No usable organisation number: no SRU files
+W closing-sru-address No postnummer/postort for INFO.SRU in #ADRESS
+I closing-sru-text Characters ISO-8859-1 cannot hold were replaced in SRU text
+"""
+
+_SEVERITY: dict[str, Severity] = {"E": "error", "W": "warning", "I": "info"}
+
+
+def _codes(table: str) -> dict[str, tuple[Severity, str]]:
+    """The rows of :data:`_TABLE` as code -> (severity, title)."""
+    out: dict[str, tuple[Severity, str]] = {}
+    for line in table.strip().splitlines():
+        if line.startswith("#"):
+            continue
+        severity, code, title = line.split(maxsplit=2)
+        out[code] = (_SEVERITY[severity], title)
+    return out
+
+
+#: code -> (severity, title) for every code the closing can emit.
+CODES: dict[str, tuple[Severity, str]] = _codes(_TABLE)
 
 register(CODES)
 
