@@ -17,6 +17,7 @@ from sie import encoding
 from sie.records import Builder
 from sie.syntax import LineSyntaxError, parse_line, parse_line_lark
 from tests.conftest import SAMPLES, corpus_params
+from tests.strategies import CONTROL_CHARS, digit_runs
 
 
 def outcome(parse, text: str) -> object:  # type: ignore[no-untyped-def]
@@ -30,12 +31,22 @@ def assert_same(text: str) -> None:
     assert outcome(parse_line, text) == outcome(parse_line_lark, text), repr(text)
 
 
-# Pieces real files are made of, and the characters that make tokenizing hard.
-_chars = st.sampled_from([*' \t"\\{}#-.0123456789ABCÅäö\x0b\rxy,;', "\xa0", "┼"])
-_text = st.text(_chars, max_size=12)
+# Pieces real files are made of, and the characters that make tokenizing hard: every
+# control character but NUL (0x1C-0x1F are blank space to Python's str.split, not to
+# the grammar), other scripts' digits, and long digit runs.
+_chars = st.sampled_from(
+    [
+        *' \t"\\{}#-.0123456789ABCÅäö\x0b\rxy,;',
+        "\xa0",
+        "┼",
+        "\u0663",
+        *CONTROL_CHARS.replace("\x00", ""),
+    ]
+)
+_text = st.text(_chars, max_size=12) | digit_runs()
 _quoted = _text.map(lambda s: f'"{s}"') | _text.map(lambda s: f'"{s}')
-_bare = st.text(st.sampled_from(list("ABC019-._#:\\/åÖ")), min_size=1, max_size=8)
-_space = st.sampled_from(["", " ", "  ", "\t", " \t", "\r"])
+_bare = st.text(st.sampled_from(list("ABC019-._#:\\/åÖ\x1c\x1f\x7f")), min_size=1, max_size=8)
+_space = st.sampled_from(["", " ", "  ", "\t", " \t", "\r", "\x0c", "\x1c"])
 _item = _quoted | _bare
 _objlist = st.lists(st.tuples(_space, _item), max_size=4).map(
     lambda items: "{" + "".join(s + i for s, i in items) + "}"
