@@ -7,7 +7,8 @@ they differ only in their columns and in the sign they show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 
 import attrs
 from openpyxl.utils import get_column_letter
@@ -24,13 +25,21 @@ from sie.amounts import ZERO
 
 @attrs.frozen(slots=True)
 class Columns:
-    """Where a statement puts each figure; ``ib``/``prev`` ``None`` when it has none."""
+    """A statement's column titles and where it puts each figure; ``ib``/``prev``
+    ``None`` when it has none."""
 
+    titles: tuple[str, ...]
     before: int
     closing: int
     after: int
     ib: int | None = None
     prev: int | None = None
+
+    @classmethod
+    def named(cls, **titles: str) -> Columns:
+        """After account and name, one amount column per ``figure=title``, in that order."""
+        places = {figure: col for col, figure in enumerate(titles, start=3)}
+        return cls(("Konto", "Kontonamn", *titles.values()), **places)
 
     @property
     def last(self) -> int:
@@ -38,9 +47,15 @@ class Columns:
 
 
 #: Balance sheet: IB, UB before closing, closing entries, UB after closing.
-BALANCE_COLUMNS = Columns(ib=3, before=4, closing=5, after=6)
+BALANCE_COLUMNS = Columns.named(
+    ib="IB", before="UB före bokslut", closing="Bokslutsposter", after="UB efter bokslut"
+)
 #: Income statement: before closing, closing entries, after closing, previous year.
-INCOME_COLUMNS = Columns(before=3, closing=4, after=5, prev=6)
+INCOME_COLUMNS = Columns.named(
+    before="Före bokslut", closing="Bokslutsposter", after="Efter bokslut", prev="Föreg. år"
+)
+#: The row of a statement's column titles.
+HEAD = 4
 
 
 def is_result_account(account: str) -> bool:
@@ -80,6 +95,48 @@ class Placement:
         out = [x for x in self.lines if x.account not in self.used and where(x.account)]
         self.used.update(x.account for x in out)
         return out
+
+
+class Statement:
+    """A statement sheet being written top to bottom: its columns, its accounts
+    (each placed in one section) and the next free row."""
+
+    def __init__(
+        self, book: Book, sheet: str, note: str, columns: Columns, *, result_side: bool
+    ) -> None:
+        self.book = book
+        self.columns = columns
+        self.ws = page.start(book, sheet, sheet, note)
+        page.header(self.ws, HEAD, columns.titles, right=range(3, columns.last + 1))
+        self.accounts = Placement(book, result_side)
+        self.row = HEAD + 1
+
+    def section(self, heading: str, lines: Sequence[TrialBalanceLine], *, negate: bool) -> int:
+        """A section (see :func:`write_section`); returns its sum row."""
+        total, self.row = write_section(
+            self.book, self.ws, self.row, heading, lines, negate=negate, columns=self.columns
+        )
+        return total
+
+    def total(
+        self, label: str, rows: Iterable[int], checks: Mapping[int, tuple[str, Decimal]] = {}
+    ) -> int:
+        """A result row summing ``rows`` in every amount column; ``checks`` maps a
+        column to the (key, engine figure) it is checked against. Returns its row."""
+        row, ws, parts = self.row, self.ws, list(rows)
+        text(ws, row, 2, label, st.BOLD)
+        for col in range(3, self.columns.last + 1):
+            key, expected = checks.get(col, ("", None))
+            formula = sum_of(parts, get_column_letter(col))
+            self.book.formula(ws, row, col, formula, key=key, expected=expected)
+        page.style_row(ws, row, 1, self.columns.last, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
+        self.row += 2
+        return row
+
+    def finish(self) -> None:
+        """Widths (account, name, 17 for each amount), frozen below the titles."""
+        widths = {1: 10, 2: 62} | {col: 17 for col in range(3, self.columns.last + 1)}
+        page.finish(self.ws, self.book.result, HEAD, "C5", widths)
 
 
 def extra_lines(book: Book, result_side: bool) -> list[TrialBalanceLine]:

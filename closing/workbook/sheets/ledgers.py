@@ -3,6 +3,7 @@ the balance of the receivables or payables accounts."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from openpyxl.styles import Alignment
@@ -55,6 +56,12 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     row = head + 1
     first_data = row
     subtotal_rows: list[int] = []
+
+    def subtotal(label: str, first: int, last: int, key: str, expected: Decimal) -> None:
+        """A bold SUBTOTAL of the open amounts in rows ``first``–``last``."""
+        template = f"=SUBTOTAL(9,F{first}:F{last})"
+        book.figure(ws, row, (2, label), 6, template, key=f"{kind}:{key}", expected=expected)
+
     for party in att.counterparties:
         first = row
         for item in party.items:
@@ -77,15 +84,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
             row += 1
         text(ws, row, 1, party.counterparty_id, st.BOLD)
         shown = party.counterparty_name or party.counterparty_id or unknown
-        book.figure(
-            ws,
-            row,
-            (2, f"Summa {shown}"),
-            6,
-            f"=SUBTOTAL(9,F{first}:F{row - 1})",
-            key=f"{kind}:party:{party.counterparty_id}",
-            expected=party.total,
-        )
+        subtotal(f"Summa {shown}", first, row - 1, f"party:{party.counterparty_id}", party.total)
         page.style_row(ws, row, 1, 7)
         subtotal_rows.append(row)
         row += 1
@@ -95,15 +94,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     last_data = max(first_data, row - 1)
     book.name_range(f"{kind}_accounts", ws, 5, first_data, last_data)
     book.name_range(f"{kind}_amounts", ws, 6, first_data, last_data)
-    book.figure(
-        ws,
-        row,
-        (2, f"Summa {sheet.lower()}"),
-        6,
-        f"=SUBTOTAL(9,F{first_data}:F{last_data})",
-        key=f"{kind}:specified",
-        expected=att.specified,
-    )
+    subtotal(f"Summa {sheet.lower()}", first_data, last_data, "specified", att.specified)
     page.style_row(ws, row, 1, 7, border=st.TOTAL_BORDER)
     spec_row = row
     row += 2

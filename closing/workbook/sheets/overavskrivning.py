@@ -53,6 +53,14 @@ def write(book: Book) -> None:
         row += 1
         return row - 1
 
+    def computed(label: str, template: str, key: str, expected: Decimal | None) -> int:
+        """A figure the sheet computes in column C, checked against the engine's."""
+        nonlocal row
+        text(ws, row, 2, label)
+        book.formula(ws, row, 3, template, key=key, expected=expected)
+        row += 1
+        return row - 1
+
     line(f"Bokfört värde vid årets ingång ({acc.inventarier})", over.opening_book_value)
     line("Ackumulerade överavskrivningar vid årets ingång", over.opening_reserve)
     given = book.assets is not None and book.assets.opening_tax_value is not None
@@ -101,17 +109,13 @@ def write(book: Book) -> None:
             input_cell(ws, row, 4, share, "0%")
             book.formula(ws, row, 3, f"=E{row}*D{row}")
             row += 1
-        text(ws, row, 2, "Lägsta värde enligt 20-regeln")
-        book.formula(
-            ws,
-            row,
-            3,
+        comp_row = computed(
+            "Lägsta värde enligt 20-regeln",
             f"=ROUNDDOWN(ROUND(SUM(C{first}:C{row - 1}),6),2)",
-            key="oa_comp_value",
-            expected=over.complementary_rule_value,
+            "oa_comp_value",
+            over.complementary_rule_value,
         )
-        comp_ref = f"C{row}"
-        row += 1
+        comp_ref = f"C{comp_row}"
     elif over.complementary_rule_value is not None:
         text(ws, row, 2, "Lägsta värde enligt 20-regeln")
         input_cell(ws, row, 3, over.complementary_rule_value)
@@ -140,17 +144,12 @@ def write(book: Book) -> None:
     lowest_row = row
     row += 1
     book_row = line(f"Bokfört värde vid årets slut ({acc.inventarier})", over.book_value)
-    text(ws, row, 2, "Ackumulerade överavskrivningar efter bokslut")
-    book.formula(
-        ws,
-        row,
-        3,
+    after_row = computed(
+        "Ackumulerade överavskrivningar efter bokslut",
         f"=MAX(C{book_row}-C{lowest_row},0)",
-        key="oa_reserve_after",
-        expected=over.reserve_after,
+        "oa_reserve_after",
+        over.reserve_after,
     )
-    after_row = row
-    row += 1
     before_row = line("Ackumulerade överavskrivningar före bokslut", over.reserve_before)
     book.figure(
         ws,
@@ -164,18 +163,16 @@ def write(book: Book) -> None:
     page.style_row(ws, row, 2, 3, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
     book.name("oa_change", ws, row, 3)
     row += 2
-    text(ws, row, 2, "Skattemässigt värde vid årets slut")
-    book.formula(
-        ws, row, 3, f"=C{book_row}-C{after_row}", key="oa_tax_value", expected=over.tax_value
+    computed(
+        "Skattemässigt värde vid årets slut",
+        f"=C{book_row}-C{after_row}",
+        "oa_tax_value",
+        over.tax_value,
     )
-    row += 1
-    text(ws, row, 2, "Största skattemässiga avskrivning")
-    book.formula(
-        ws,
-        row,
-        3,
+    computed(
+        "Största skattemässiga avskrivning",
         f"=C{base_row}-C{lowest_row}",
-        key="oa_max_depreciation",
-        expected=over.max_tax_depreciation,
+        "oa_max_depreciation",
+        over.max_tax_depreciation,
     )
     page.finish(ws, r, head, "A5", {1: 3, 2: 52, 3: 17, 4: 8, 5: 17, 6: 34})
