@@ -37,3 +37,18 @@ def ksumma(records: Iterable[tuple[str, Sequence[Field]]]) -> int:
     for label, fields in records:
         crc = update(crc, label, fields)
     return crc
+
+
+class Running:
+    """The checksum of a file being read: ``crc`` is ``None`` outside the records
+    between an opening and a closing ``#KSUMMA``, else the checksum so far."""
+
+    __slots__ = ("crc",)
+
+    def __init__(self) -> None:
+        self.crc: int | None = None
+
+    def add(self, label: str, fields: Sequence[Field]) -> None:
+        """Count one record, when a checksum is open."""
+        if self.crc is not None:
+            self.crc = update(self.crc, label, fields)

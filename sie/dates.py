@@ -1,13 +1,37 @@
-"""Financial-year spans as text and JSON: the one home for how a year is shown.
+"""Dates: SIE's ``YYYYMMDD`` fields and financial-year spans as text and JSON.
 
-A ``#RAR`` year may lack its dates (4I files), so every function takes
-``None`` parts and says ``?`` (text) or ``null`` (JSON) for them.
+The one home for how a date is read from and written to a SIE file
+(:func:`from_sie`, :func:`to_sie`) and how a year is shown. A ``#RAR`` year may
+lack its dates (4I files), so the span functions take ``None`` parts and say
+``?`` (text) or ``null`` (JSON) for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Protocol
+
+#: A SIE date field: exactly eight ASCII digits (``\d`` would take any script's digits).
+SIE_DATE = re.compile(r"[0-9]{8}")
+
+
+def is_sie_date(text: str) -> bool:
+    """Whether ``text`` has the shape of a SIE date (``YYYYMMDD``, ASCII digits)."""
+    return SIE_DATE.fullmatch(text) is not None
+
+
+def from_sie(text: str) -> dt.date:
+    """``20251231`` -> ``date(2025, 12, 31)``; ``ValueError`` for any other shape or a
+    day the calendar does not have."""
+    if not is_sie_date(text):
+        raise ValueError(f"{text!r} is not a date YYYYMMDD")
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def to_sie(day: dt.date) -> str:
+    """``date(2025, 12, 31)`` -> ``20251231``, as SIE writes dates."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 class Span(Protocol):
@@ -55,6 +79,14 @@ def months(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
+def months_later(day: dt.date, count: int) -> dt.date:
+    """The same day ``count`` months later (the month's last day when it is shorter)."""
+    month = day.month - 1 + count
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
 def start_of(year: Span) -> dt.date:
     """The first day of a financial year; a twelve-month year when the file omits it
     (4I files may give only the end). The end must be known."""
@@ -74,13 +106,18 @@ def months_of(year: Span) -> int:
 
 
 __all__ = [
+    "SIE_DATE",
     "UNKNOWN",
     "Span",
+    "from_sie",
+    "is_sie_date",
     "iso",
     "months",
+    "months_later",
     "months_of",
     "span_json",
     "span_text",
     "start_of",
+    "to_sie",
     "year_label",
 ]

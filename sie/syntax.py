@@ -18,6 +18,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from sie import amounts
+from sie.quoting import unquote
 
 #: A field value: text, or the items of an object list ``{dim obj ...}``.
 Field = str | tuple[str, ...]
@@ -49,21 +50,6 @@ class LineSyntaxError(ValueError):
     def __init__(self, message: str, column: int = 0) -> None:
         super().__init__(message)
         self.column = column
-
-
-def unquote(token: str) -> tuple[str, bool]:
-    """Content of a QUOTED token and whether its closing quote was there."""
-    if "\\" not in token:
-        if len(token) > 1 and token[-1] == '"':
-            return token[1:-1], True
-        return token[1:], False
-    match = _UNQUOTE.fullmatch(token)
-    assert match is not None  # every QUOTED token has this shape
-    body, closing = match.groups()
-    return body.replace('\\"', '"'), bool(closing)
-
-
-_UNQUOTE = re.compile(r'"((?:\\"|[^"]|"(?!$))*)("?)', re.DOTALL)
 
 
 # --------------------------------------------------------------------------- Lark path

@@ -1,0 +1,341 @@
+"""Voucher blocks: ``#VER``, ``{``, its rows, ``}`` -> :class:`~sie.model.Voucher`.
+
+:class:`VoucherBlocks` holds the voucher being read (its ``#VER``, whether its
+block is open, its rows, an ``#RTRANS`` waiting for its ``#TRANS`` twin) and
+closes it into a voucher, kept or handed to a callback (streaming). Its fast
+path, :meth:`VoucherBlocks.take`, reads a whole plain block from one match of
+the reader's block pattern; the voucher is the one the line path builds, which
+tests/test_syntax_differential.py proves on generated files and the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from sie import fields as fld
+from sie.checksum import Running
+from sie.fields import FieldReader, Report
+from sie.model import ObjectRef, Row, Voucher
+from sie.quoting import content
+from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, Record, block_patterns
+
+#: The labels of a voucher's rows.
+ROW_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
+
+
+def _first(value: str, _default: str) -> str:
+    return value
+
+
+class VoucherBlocks:
+    """The voucher being read, and the vouchers read so far (when kept)."""
+
+    def __init__(
+        self,
+        fields: FieldReader,
+        report: Report,
+        checksum: Running,
+        *,
+        keep_vouchers: bool = True,
+        on_voucher: Callable[[Voucher], None] | None = None,
+    ) -> None:
+        self.fields = fields
+        self.report = report
+        self.checksum = checksum
+        self.keep_vouchers = keep_vouchers
+        self.on_voucher = on_voucher
+        self.vouchers: list[Voucher] = []
+        self.taken_vouchers = 0  # #VER lines taken with their whole block by the fast path
+        self.taken_rows = 0  # and the #TRANS lines in those blocks
+        self._ver: tuple[Any, ...] | None = None  # the open voucher's #VER fields
+        self._ver_line = 0
+        self._in_block = False
+        self._rows: list[Row] = []
+        self._rtrans: Row | None = None
+        # ``keep(s, s)`` gives one shared copy of each repeated text while a model is
+        # built; when streaming, the vouchers are let go, so sharing would only hold memory.
+        self._strings: dict[str, str] = {}
+        self._keep: Callable[[str, str], str] = (
+            self._strings.setdefault if keep_vouchers else _first
+        )
+        self._texts: dict[str, str] = {"": ""}  # raw text token -> its content
+        self._raw_objects: dict[str, tuple[ObjectRef, ...]] = {"": ()}
+        self._block_rows = block_patterns()[1].findall
+
+    # ------------------------------------------------------------------ the line path
+
+    def interrupt(self, label: str, line: int) -> None:
+        """A record that is no row: it ends a voucher still open, which is reported."""
+        if self._ver is None:
+            return
+        if self._in_block:
+            self.report(
+                "block-unclosed",
+                f"the voucher block opened for #VER on line {self._ver_line} is not closed "
+                f"with }} before {label}; the voucher ends here",
+                line,
+                None,
+            )
+        else:
+            self.report(
+                "block-missing",
+                f"#VER on line {self._ver_line} is not followed by a {{ }} block of rows; "
+                "kept as a voucher without rows",
+                self._ver_line,
+                None,
+            )
+        self.close()
+
+    def voucher(self, rec: Record) -> None:
+        """``#VER series number date [text [registered [sign]]]``."""
+        self.close()
+        f = rec.fields
+        fields = self.fields
+        date = fields.date(fld.required_text(f, 2, "voucher date"), "voucher date")
+        self._ver = (
+            fld.required_text(f, 0, "series"),
+            fld.required_text(f, 1, "voucher number"),
+            date,
+            fld.optional_text(f, 3, "text"),
+            fields.optional_date(f, 4, "registration date"),
+            fld.optional_text(f, 5, "sign"),
+        )
+        self._ver_line = rec.line
+        self._in_block = False
+        self._rows.clear()
+        self._rtrans = None
+
+    def row(self, rec: Record, extra: Callable[[Record, int], None]) -> None:
+        """``#TRANS account {objects} amount [date [text [quantity [sign]]]]`` and its
+        ``#RTRANS``/``#BTRANS`` kin; ``extra`` reports fields beyond the spec's."""
+        if not self._in_block:
+            self.report(
+                "row-outside-voucher",
+                f"{rec.label} outside a voucher block (no #VER with {{ before it); skipped",
+                rec.line,
+                None,
+            )
+            return
+        f = rec.fields
+        fields = self.fields
+        line = rec.line
+        if len(f) > 1 and isinstance(f[1], tuple):
+            objects = fields.objects(f[1], line) if f[1] else ()
+            rest = f[2:]
+        else:
+            objects = ()
+            rest = f[1:]
+            self.report(
+                "bad-field",
+                f"{rec.label} has no object list {{}} after the account; read as a row "
+                "without objects",
+                line,
+                None,
+            )
+        n = len(rest)
+        if n > 5:
+            extra(rec, 7)
+        date_field = rest[1] if n > 1 else ""
+        row = Row(
+            account=fld.required_text(f, 0, "account"),
+            amount=fields.amount(fld.need(rest, 0, "amount"), "amount", line),
+            objects=objects,
+            date=fields.date(fld.text(date_field, "date"), "transaction date")
+            if date_field
+            else None,
+            text=fld.optional_text(rest, 2, "text"),
+            quantity=self._quantity(rest, rec),
+            sign=fld.optional_text(rest, 4, "sign"),
+            kind=rec.label[1:],  # type: ignore[arg-type]
+            line=line,
+        )
+        pending = self._rtrans
+        if pending is not None:
+            self._rtrans = None
+            if row.kind == "TRANS":
+                if row.account != pending.account or row.amount != pending.amount:
+                    self.report(
+                        "rtrans-twin-differs",
+                        f"#RTRANS on line {pending.line} ({pending.account} {pending.amount}) "
+                        f"and its #TRANS twin ({row.account} {row.amount}) differ; the #TRANS "
+                        "counts",
+                        line,
+                        None,
+                    )
+                row = attrs.evolve(row, added=True)
+            else:
+                self._twin_missing(pending)
+        if row.kind == "RTRANS":
+            self._rtrans = row
+        self._rows.append(row)
+
+    def _quantity(self, rest: tuple[fld.Field, ...], rec: Record) -> Decimal | None:
+        """A row's optional quantity; an unreadable one is dropped, the row kept."""
+        try:
+            return self.fields.optional_amount(rest, 3, "quantity", rec.line)
+        except fld.BadField as exc:
+            self.report(
+                "bad-field", f"{rec.label}: {exc}; the quantity was ignored", rec.line, "warning"
+            )
+            return None
+
+    def brace(self, brace: str, line: int) -> None:
+        """A ``{`` or ``}`` line."""
+        if brace == BLOCK_OPEN:
+            if self._ver is not None and not self._in_block:
+                self._in_block = True
+            else:
+                self.report("stray-brace", "a { that follows no #VER; ignored", line, None)
+        elif brace == BLOCK_CLOSE:
+            if self._in_block:
+                self.close()
+            else:
+                self.report("stray-brace", "a } that closes no voucher block; ignored", line, None)
+
+    def close(self) -> None:
+        """Close the open voucher (if any): keep it and/or hand it on."""
+        ver = self._ver
+        if ver is None:
+            return
+        if self._rtrans is not None:
+            self._twin_missing(self._rtrans)
+            self._rtrans = None
+        rows = tuple(self._rows)
+        voucher = Voucher(*ver, rows, line=self._ver_line)  # type: ignore[call-arg,misc]
+        if not rows:
+            self.report(
+                "empty-voucher",
+                f"voucher {voucher.series} {voucher.number} has no rows",
+                self._ver_line,
+                None,
+            )
+        if self.keep_vouchers:
+            self.vouchers.append(voucher)
+        if self.on_voucher is not None:
+            self.on_voucher(voucher)
+        self._ver = None
+        self._in_block = False
+        self._rows.clear()
+
+    def end(self) -> None:
+        """The end of the file: a voucher still open is reported and closed."""
+        if self._in_block:
+            self.report(
+                "block-unclosed",
+                f"the voucher block opened for #VER on line {self._ver_line} is not closed "
+                "before the end of the file",
+                self._ver_line,
+                None,
+            )
+        elif self._ver is not None:
+            self.report(
+                "block-missing",
+                f"#VER on line {self._ver_line} is not followed by a {{ }} block of rows",
+                self._ver_line,
+                None,
+            )
+        self.close()
+
+    def _twin_missing(self, rtrans: Row) -> None:
+        self.report(
+            "rtrans-twin-missing",
+            "#RTRANS is not followed by its #TRANS twin; the added row is not part of the "
+            "voucher's balance (export the file again from the source program)",
+            rtrans.line,
+            None,
+        )
+
+    # ------------------------------------------------------------------ the fast path
+
+    def take(self, m: re.Match[str], first: int) -> int:
+        """Take a whole plain voucher block from the block pattern's match ``m``
+        (its ``#VER`` on line ``first``).
+
+        Returns how many lines it took, or 0 when the block needs the line path
+        (anything unusual: nothing is changed then).
+        """
+        if self._ver is not None or self.checksum.crc is not None:
+            return 0
+        series, number, date, text, reg_date, sign, rows_text = m.groups()
+        day = self.fields.date_or_none
+        when = day(date) if date is not None and date != '""' else None
+        if when is None:
+            return 0
+        registered = None
+        if reg_date is not None and reg_date != '""':
+            registered = day(reg_date)
+            if registered is None:
+                return 0
+        found = self._block_rows(rows_text)
+        if len(found) != rows_text.count("\n"):
+            return 0
+        # The rows, read with local names: this loop is where a large file's time goes.
+        objects_get = self._raw_objects.get
+        dates_get = self.fields.dates.get
+        texts = self._texts
+        texts_get = texts.get
+        keep = self._keep
+        intern = self.keep_vouchers
+        rows: list[Row] = []
+        append = rows.append
+        line = first + 1
+        for account, objects, amount, rdate, rtext, quantity, rsign in found:
+            line += 1
+            refs = objects_get(objects)
+            if refs is None:
+                refs = self._objects(objects, line)
+                if refs is None:
+                    return 0
+            row_day: dt.date | None = None
+            if rdate and rdate != '""':
+                row_day = dates_get(rdate) or day(rdate)
+                if row_day is None:
+                    return 0
+            row_text = texts_get(rtext)
+            if row_text is None:
+                row_text = content(rtext)
+                if intern:
+                    row_text = texts[rtext] = keep(row_text, row_text)
+            append(
+                Row(
+                    keep(account, account),
+                    Decimal(amount),
+                    refs,
+                    row_day,
+                    row_text,
+                    Decimal(quantity) if quantity and quantity != '""' else None,
+                    content(rsign) if rsign else "",
+                    line=line,
+                )
+            )
+        series, text, sign = content(series), content(text), content(sign)
+        self._ver = (
+            keep(series, series),
+            content(number),
+            when,
+            keep(text, text),
+            registered,
+            keep(sign, sign),
+        )
+        self._ver_line = first
+        self._rows.extend(rows)
+        self._in_block = True
+        self.taken_rows += len(rows)
+        self.taken_vouchers += 1
+        self.close()
+        return len(rows) + 3
+
+    def _objects(self, raw: str, line: int) -> tuple[ObjectRef, ...] | None:
+        """An object list's references from its raw text, remembered for next time."""
+        items = fld.object_items(raw)
+        if items is None:
+            return None
+        refs = self.fields.objects(items, line)
+        self._raw_objects[raw] = refs
+        return refs
