@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -21,13 +21,15 @@ from closing.workbook.styles import (
     GOOD_FILL,
     GOOD_FONT,
     GROUP_FILL,
+    GROUP_ROW,
     HEADER_BORDER,
     HEADER_FILL,
     NOTE_FONT,
     SUBTITLE_FONT,
-    SUM_BORDER,
+    SUM_ROW,
     TITLE_FONT,
     TOLERANCE,
+    RowStyle,
 )
 from closing.workbook.text import header_text
 
@@ -41,10 +43,24 @@ def title(ws: Worksheet, result: ClosingResult, heading: str, note: str = "") ->
         text(ws, 3, 1, note, NOTE_FONT)
 
 
-def start(book: Book, sheet: str, heading: str, note: str = "") -> Worksheet:
-    """The sheet named ``sheet`` with its title rows written (see :func:`title`)."""
+#: The row of a sheet's column titles, under the title rows.
+HEAD = 4
+
+
+def start(
+    book: Book,
+    sheet: str,
+    heading: str,
+    note: str = "",
+    columns: Sequence[str] = (),
+    right: Iterable[int] = (),
+) -> Worksheet:
+    """The sheet named ``sheet`` with its title rows written (see :func:`title`)
+    and, given ``columns``, their titles on row :data:`HEAD` (see :func:`header`)."""
     ws = book.sheet(sheet)
     title(ws, book.result, heading, note)
+    if columns:
+        header(ws, HEAD, columns, right)
     return ws
 
 
@@ -66,28 +82,20 @@ def header(ws: Worksheet, row: int, titles: Sequence[str], right: Iterable[int] 
 
 def group_row(ws: Worksheet, row: int, heading: str, last: int, col: int = 1) -> None:
     """A shaded group heading (in column ``col``) across columns 1–``last``."""
-    style_row(ws, row, 1, last, font=None, border=None, fill=GROUP_FILL)
+    style_row(ws, row, 1, last, GROUP_ROW)
     text(ws, row, col, heading, BOLD, GROUP_FILL)
 
 
-def style_row(
-    ws: Worksheet,
-    row: int,
-    first: int,
-    last: int,
-    *,
-    font: Font | None = BOLD,
-    border: Border | None = SUM_BORDER,
-    fill: PatternFill | None = None,
-) -> None:
+def style_row(ws: Worksheet, row: int, first: int, last: int, style: RowStyle = SUM_ROW) -> None:
+    """Dress columns ``first``–``last`` of a row (a sum row unless ``style`` says otherwise)."""
     for col in range(first, last + 1):
         cell = ws.cell(row=row, column=col)
-        if font is not None:
-            cell.font = font
-        if border is not None:
-            cell.border = border
-        if fill is not None:
-            cell.fill = fill
+        if style.font is not None:
+            cell.font = style.font
+        if style.border is not None:
+            cell.border = style.border
+        if style.fill is not None:
+            cell.fill = style.fill
 
 
 def flag_differences(ws: Worksheet, cells: str) -> None:
@@ -128,11 +136,11 @@ def finish(
     result: ClosingResult,
     head: int,
     freeze: str | None,
-    widths: dict[int, int],
+    widths: Sequence[int],
 ) -> None:
-    """Widths, frozen header, and a printout that fits the page width, with the
-    company in the print header (cleaned as any text from the file)."""
-    for col, width in widths.items():
+    """Widths of columns 1, 2, …, frozen header, and a printout that fits the page
+    width, with the company in the print header (cleaned as any text from the file)."""
+    for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = freeze
     ws.page_setup.orientation = "landscape"

@@ -54,8 +54,6 @@ BALANCE_COLUMNS = Columns.named(
 INCOME_COLUMNS = Columns.named(
     before="Före bokslut", closing="Bokslutsposter", after="Efter bokslut", prev="Föreg. år"
 )
-#: The row of a statement's column titles.
-HEAD = 4
 
 
 def is_result_account(account: str) -> bool:
@@ -106,10 +104,10 @@ class Statement:
     ) -> None:
         self.book = book
         self.columns = columns
-        self.ws = page.start(book, sheet, sheet, note)
-        page.header(self.ws, HEAD, columns.titles, right=range(3, columns.last + 1))
+        amounts = range(3, columns.last + 1)
+        self.ws = page.start(book, sheet, sheet, note, columns.titles, amounts)
         self.accounts = Placement(book, result_side)
-        self.row = HEAD + 1
+        self.row = page.HEAD + 1
 
     def section(self, heading: str, lines: Sequence[TrialBalanceLine], *, negate: bool) -> int:
         """A section (see :func:`write_section`); returns its sum row."""
@@ -129,14 +127,14 @@ class Statement:
             key, expected = checks.get(col, ("", None))
             formula = sum_of(parts, get_column_letter(col))
             self.book.formula(ws, row, col, formula, key=key, expected=expected)
-        page.style_row(ws, row, 1, self.columns.last, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
+        page.style_row(ws, row, 1, self.columns.last, st.RESULT_ROW)
         self.row += 2
         return row
 
     def finish(self) -> None:
         """Widths (account, name, 17 for each amount), frozen below the titles."""
-        widths = {1: 10, 2: 62} | {col: 17 for col in range(3, self.columns.last + 1)}
-        page.finish(self.ws, self.book.result, HEAD, "C5", widths)
+        widths = (10, 62, *[17] * (self.columns.last - 2))
+        page.finish(self.ws, self.book.result, page.HEAD, "C5", widths)
 
 
 def extra_lines(book: Book, result_side: bool) -> list[TrialBalanceLine]:

@@ -6,6 +6,7 @@ below; differences and statuses are coloured by conditional formats.
 
 from __future__ import annotations
 
+import attrs
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 AMOUNT = "#,##0.00;-#,##0.00"
@@ -40,3 +41,24 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 INDENT = Alignment(horizontal="left", indent=2)
 RIGHT = Alignment(horizontal="right")
 CENTER = Alignment(horizontal="center")
+
+
+@attrs.frozen(slots=True)
+class RowStyle:
+    """How the cells of a row are dressed; ``None`` leaves that part as it is."""
+
+    font: Font | None = None
+    border: Border | None = None
+    fill: PatternFill | None = None
+
+
+#: A sum under a group of rows.
+SUM_ROW = RowStyle(BOLD, SUM_BORDER)
+#: A grand total: a rule above, a double rule below.
+TOTAL_ROW = RowStyle(BOLD, TOTAL_BORDER)
+#: A result the sheet exists to show: a total, shaded.
+RESULT_ROW = RowStyle(BOLD, TOTAL_BORDER, RESULT_FILL)
+#: A group heading's shading.
+GROUP_ROW = RowStyle(fill=GROUP_FILL)
+#: A rule above, the font left as it is.
+RULED_ROW = RowStyle(border=SUM_BORDER)

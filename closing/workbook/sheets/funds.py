@@ -28,7 +28,7 @@ def write(book: Book) -> None:
     )
     if r.pfond is None:
         text(ws, 5, 1, "Bokslutet är inte gjort: se Översikt.", st.NOTE_FONT)
-        page.finish(ws, r, 4, "A5", {1: 60})
+        page.finish(ws, r, 4, "A5", (60,))
         return
     p = r.pfond
     head = 4
@@ -109,7 +109,7 @@ def write(book: Book) -> None:
         book.formula(
             ws, row, col, f"=SUM({letter}{first}:{letter}{last})", key=key, expected=expected
         )
-    page.style_row(ws, row, 1, 12, border=st.TOTAL_BORDER)
+    page.style_row(ws, row, 1, 12, st.TOTAL_ROW)
     book.name("pf_reversal", ws, row, 7)
     book.name("pf_upprakning", ws, row, 10)
     total_row = row
@@ -144,5 +144,5 @@ def write(book: Book) -> None:
         r,
         head,
         "C5",
-        {1: 8, 2: 26, 3: 14, 4: 11, **dict.fromkeys(range(5, 13), 14), 8: 11},
+        (8, 26, 14, 11, 14, 14, 14, 11, 14, 14, 14, 14),
     )

@@ -73,7 +73,7 @@ def write(book: Book) -> None:
     text(ws, row, 2, "Resultat ej överfört till balansräkningen (0 efter bokslut)", st.BOLD)
     for col in range(3, 7):
         book.formula(ws, row, col, sum_of((rows[p] for p in parts), get_column_letter(col)))
-    page.style_row(ws, row, 2, 6, border=st.TOTAL_BORDER)
+    page.style_row(ws, row, 2, 6, st.TOTAL_ROW)
     book.name("rr_open_before", ws, row, 3)
     book.name("rr_open_after", ws, row, 5)
     page.flag_differences(ws, f"E{row}:E{row}")

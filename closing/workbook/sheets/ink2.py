@@ -57,11 +57,6 @@ def write(book: Book) -> None:
         "Inkomstdeklaration 2: INK2, INK2R och INK2S",
         "Deklarerat = beloppet i SRU-filen (hela kronor, blankettens tecken). Enligt "
         "arbetsboken = samma fält räknat från kontona och beräkningsbladen.",
-    )
-    head = 4
-    page.header(
-        ws,
-        head,
         [
             "Fält",
             "SRU-kod",
@@ -74,7 +69,8 @@ def write(book: Book) -> None:
         ],
         right=(5, 6, 7),
     )
-    widths = {1: 8, 2: 9, 3: 8, 4: 68, 5: 15, 6: 15, 7: 10, 8: 62}
+    head = page.HEAD
+    widths = (8, 9, 8, 68, 15, 15, 10, 62)
     row = head + 1
     if tr is None or tr.tax_year is None or not tr.form_names:
         why = (
@@ -171,7 +167,7 @@ def _field(
         book.formula(ws, field_row, 7, f"=E{field_row}-F{field_row}", st.WHOLE)
         page.flag_differences(ws, f"G{field_row}:G{field_row}")
     text(ws, field_row, 8, source, st.NOTE_FONT).alignment = st.INDENT
-    page.style_row(ws, field_row, 1, 8, font=None, border=st.SUM_BORDER)
+    page.style_row(ws, field_row, 1, 8, st.RULED_ROW)
     return row + 1
 
 

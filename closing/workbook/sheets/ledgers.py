@@ -35,7 +35,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     head = 5
     if att is None:
         text(ws, 4, 1, "Ingen specifikation togs fram.", st.NOTE_FONT)
-        page.finish(ws, r, head, "A6", {1: 60})
+        page.finish(ws, r, head, "A6", (60,))
         return
     source = {
         "sie": f"Källa: {who}objekt (dimension {dim}) på SIE-filens transaktioner och #OIB.",
@@ -95,7 +95,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
     book.name_range(f"{kind}_accounts", ws, 5, first_data, last_data)
     book.name_range(f"{kind}_amounts", ws, 6, first_data, last_data)
     subtotal(f"Summa {sheet.lower()}", first_data, last_data, "specified", att.specified)
-    page.style_row(ws, row, 1, 7, border=st.TOTAL_BORDER)
+    page.style_row(ws, row, 1, 7, st.TOTAL_ROW)
     spec_row = row
     row += 2
     text(ws, row, 1, "Avstämning mot bokföringen", st.BOLD)
@@ -129,7 +129,7 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
         font=st.BOLD,
     )
     book.name(f"{kind}_difference", ws, row, 6)
-    page.style_row(ws, row, 2, 6, border=st.TOTAL_BORDER)
+    page.style_row(ws, row, 2, 6, st.TOTAL_ROW)
     page.flag_differences(ws, f"F{row}:F{row}")
     page.flag_status(ws, f"G{row}:G{row}")
     row += 1
@@ -143,4 +143,4 @@ def write(book: Book, kind: Literal["customers", "suppliers"]) -> None:
         row += 1
     names = [p.counterparty_name for p in att.counterparties]
     width = min(max((len(n) for n in names), default=20) + 10, 45)
-    page.finish(ws, r, head, "A6", {1: 14, 2: max(width, 44), 3: 12, 4: 12, 5: 8, 6: 17, 7: 10})
+    page.finish(ws, r, head, "A6", (14, max(width, 44), 12, 12, 8, 17, 10))

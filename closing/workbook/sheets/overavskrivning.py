@@ -25,9 +25,10 @@ def write(book: Book) -> None:
         f"{', '.join(str(x) for x in acc.overavskrivning_reserves)}; "
         f"förändringen bokas {r.overavskrivning_accounts[0]}/"
         f"{r.overavskrivning_accounts[1]}.",
+        ["", "Post", "Belopp", "Andel", "Underlag", "Kommentar"],
+        right=(3, 4, 5),
     )
-    head = 4
-    page.header(ws, head, ["", "Post", "Belopp", "Andel", "Underlag", "Kommentar"], right=(3, 4, 5))
+    head = page.HEAD
     if not r.closed or over is None:
         why = (
             "Bokslutet är inte gjort: se Översikt."
@@ -37,7 +38,7 @@ def write(book: Book) -> None:
             "anskaffningar och avyttringar (bokslut close --assets) för att beräkna dem."
         )
         text(ws, head + 1, 2, why, st.NOTE_FONT)
-        page.finish(ws, r, head, "A5", {1: 3, 2: 70, 3: 17, 4: 8, 5: 17, 6: 30})
+        page.finish(ws, r, head, "A5", (3, 70, 17, 8, 17, 30))
         return
     rates = r.rates
     assert rates is not None
@@ -160,7 +161,7 @@ def write(book: Book) -> None:
         key="oa_change",
         expected=over.change,
     )
-    page.style_row(ws, row, 2, 3, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
+    page.style_row(ws, row, 2, 3, st.RESULT_ROW)
     book.name("oa_change", ws, row, 3)
     row += 2
     computed(
@@ -175,4 +176,4 @@ def write(book: Book) -> None:
         "oa_max_depreciation",
         over.max_tax_depreciation,
     )
-    page.finish(ws, r, head, "A5", {1: 3, 2: 52, 3: 17, 4: 8, 5: 17, 6: 34})
+    page.finish(ws, r, head, "A5", (3, 52, 17, 8, 17, 34))

@@ -97,7 +97,7 @@ def write(book: Book) -> None:
     text(ws, row, 1, "Kontroller", st.BOLD, st.GROUP_FILL)
     text(ws, row, 2, "Värde", st.BOLD, st.GROUP_FILL)
     text(ws, row, 3, "Status", st.BOLD, st.GROUP_FILL)
-    page.style_row(ws, row, 4, 4, font=None, border=None, fill=st.GROUP_FILL)
+    page.style_row(ws, row, 4, 4, st.GROUP_ROW)
     ws.cell(row=row, column=2).alignment = st.RIGHT
     row += 1
     first_check = row
@@ -153,4 +153,4 @@ def write(book: Book) -> None:
         lines = max(1, len(f.message) // 100 + 1)
         ws.row_dimensions[row].height = 15 * lines
         row += 1
-    page.finish(ws, r, 0, None, {1: 50, 2: 18, 3: 12, 4: 64})
+    page.finish(ws, r, 0, None, (50, 18, 12, 64))

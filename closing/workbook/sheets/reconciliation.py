@@ -22,11 +22,6 @@ def write(book: Book) -> None:
         "Avstämning av balanskonton",
         "UB efter bokslut med bokföringens tecken. Fyll i avstämt belopp (blått) för "
         "de konton som saknar specifikation.",
-    )
-    head = 4
-    page.header(
-        ws,
-        head,
         [
             "Konto",
             "Kontonamn",
@@ -39,6 +34,7 @@ def write(book: Book) -> None:
         ],
         right=(3, 4, 5),
     )
+    head = page.HEAD
     lines = Placement(book, result_side=False).lines
     attachments: dict[str, Attachment] = {a.kind: a for a in r.attachments}
     funds = {f.account for f in book.funds}
@@ -76,22 +72,8 @@ def write(book: Book) -> None:
     book.name_range("recon_status", ws, 7, first, last)
     page.flag_differences(ws, f"E{first}:E{last}")
     page.flag_status(ws, f"G{first}:G{last}")
-    page.finish(
-        ws,
-        r,
-        head,
-        "C5",
-        {
-            1: 10,
-            2: max(page.name_width(lines, book.names), 36),
-            3: 17,
-            4: 17,
-            5: 15,
-            6: 22,
-            7: 14,
-            8: 30,
-        },
-    )
+    name = max(page.name_width(lines, book.names), 36)
+    page.finish(ws, r, head, "C5", (10, name, 17, 17, 15, 22, 14, 30))
 
 
 def _specification(

@@ -21,6 +21,25 @@ def _percent(rate: Decimal) -> str:
 
 SHEET = "Skatteberäkning"
 
+#: The labels of the ladder's rows, by the engine's figure each row shows
+#: (``{tax_cost}``, ``{tax_liability}``, ``{pfond_account}``: the closing's accounts).
+_LABELS = {
+    "booked_appropriations": "Bokslutsdispositioner bokförda under året (utom avsättning)",
+    "booked_result_before_allocation": "Bokfört resultat före avsättning och skatt",
+    "surplus": "Överskott före avsättning till periodiseringsfond",
+    "previous_deficit": "− Outnyttjat underskott från föregående år",
+    "pfond_base": "Underlag för avsättning till periodiseringsfond",
+    "pfond_max": "Högsta avsättning (andel av underlaget, hela kronor)",
+    "booked_allocation": "Avsättning bokförd under året",
+    "pfond_allocation": "Avsättning till periodiseringsfond i bokslutet (konto {pfond_account})",
+    "taxable_income_exact": "Skattemässigt resultat (överskott +, underskott −)",
+    "taxable_income": "Beskattningsbar inkomst, avrundad nedåt till hela tiotal kronor",
+    "deficit_carried_forward": "Underskott att föra vidare till nästa år (hela kronor)",
+    "tax": "Skatt på årets resultat",
+    "booked_tax": "Skatt bokförd under året ({tax_cost})",
+    "tax_to_book": "Skatt att boka i bokslutet ({tax_cost}/{tax_liability})",
+}
+
 
 def write(book: Book) -> None:
     r = book.result
@@ -34,7 +53,7 @@ def write(book: Book) -> None:
     )
     if r.tax is None or r.pfond is None or r.rates is None:
         text(ws, 5, 2, "Bokslutet är inte gjort: se Översikt.", st.NOTE_FONT)
-        page.finish(ws, r, 4, "A5", {1: 8, 2: 70, 3: 17, 4: 40})
+        page.finish(ws, r, 4, "A5", (8, 70, 17, 40))
         return
     rates = r.rates
     t, p = r.tax, r.pfond
@@ -115,9 +134,26 @@ def write(book: Book) -> None:
         if note:
             text(ws, row, 4, note, st.NOTE_FONT).alignment = st.INDENT
         if bold:
-            page.style_row(ws, row, 1, 3, border=st.SUM_BORDER)
+            page.style_row(ws, row, 1, 3)
         row += 1
         return f"C{row - 1}"
+
+    accounts = {
+        "tax_cost": acc.tax_cost,
+        "tax_liability": acc.tax_liability,
+        "pfond_account": p.allocation_account,
+    }
+
+    def computed(
+        key: str, template: str, expected: Decimal, *, bold: bool = False, note: str = ""
+    ) -> str:
+        """A ladder row the sheet computes, checked as ``key`` against the engine's figure."""
+        label = _LABELS[key].format(**accounts)
+        return step_row("", label, template, key=key, expected=expected, bold=bold, note=note)
+
+    def given(key: str, value: Decimal, *, field: str = "", note: str = "") -> str:
+        """A ladder row the closing gives as an input (what the books hold already)."""
+        return step_row(field, _LABELS[key].format(**accounts), None, value=value, note=note)
 
     rba = step_row(
         "",
@@ -127,11 +163,9 @@ def write(book: Book) -> None:
         expected=r.result_before_appropriations,
         note="Resultaträkning",
     )
-    booked = step_row(
-        "",
-        "Bokslutsdispositioner bokförda under året (utom avsättning)",
-        None,
-        value=t.booked_appropriations,
+    booked = given(
+        "booked_appropriations",
+        t.booked_appropriations,
         note=f"{acc.appropriations}, vinst positiv",
     )
     reversal = step_row(
@@ -152,12 +186,10 @@ def write(book: Book) -> None:
         value=-t.overavskrivning,
         note="Överavskrivningar",
     )
-    booked_result = step_row(
-        "",
-        "Bokfört resultat före avsättning och skatt",
+    booked_result = computed(
+        "booked_result_before_allocation",
         f"={rba}+{booked}+{reversal}+{over}",
-        key="booked_result_before_allocation",
-        expected=t.booked_result_before_allocation,
+        t.booked_result_before_allocation,
         bold=True,
     )
     adjustment_cells: list[str] = []
@@ -205,88 +237,31 @@ def write(book: Book) -> None:
         note="Periodiseringsfonder",
     )
     parts = [booked_result, *adjustment_cells, schablon, upp]
-    surplus = step_row(
-        "",
-        "Överskott före avsättning till periodiseringsfond",
-        "=" + "+".join(parts),
-        key="surplus",
-        expected=t.surplus,
-        bold=True,
-    )
-    deficit = step_row(
-        "4.14a",
-        "− Outnyttjat underskott från föregående år",
-        None,
-        value=t.previous_deficit,
-    )
+    surplus = computed("surplus", "=" + "+".join(parts), t.surplus, bold=True)
+    deficit = given("previous_deficit", t.previous_deficit, field="4.14a")
     book.name("tax_deficit", ws, int(deficit[1:]), 3)
-    base = step_row(
-        "",
-        "Underlag för avsättning till periodiseringsfond",
-        f"={surplus}-{deficit}*{flag}",
-        key="pfond_base",
-        expected=t.pfond_base,
-    )
-    pfond_max = step_row(
-        "",
-        "Högsta avsättning (andel av underlaget, hela kronor)",
-        f"=IF({base}>0,ROUNDDOWN(ROUND({base}*{share},6),0),0)",
-        key="pfond_max",
-        expected=t.pfond_max,
-    )
-    booked_alloc = step_row("", "Avsättning bokförd under året", None, value=t.booked_allocation)
+    base = computed("pfond_base", f"={surplus}-{deficit}*{flag}", t.pfond_base)
+    highest = f"=IF({base}>0,ROUNDDOWN(ROUND({base}*{share},6),0),0)"
+    pfond_max = computed("pfond_max", highest, t.pfond_max)
+    booked_alloc = given("booked_allocation", t.booked_allocation)
     room = f"MAX(MIN({pfond_max},{surplus}-{deficit})-{booked_alloc},0)"
-    account = p.allocation_account
-    alloc = step_row(
-        "",
-        f"Avsättning till periodiseringsfond i bokslutet (konto {account})",
-        f'=IF({choice}="max",{room},IF({choice}="ingen",0,MAX(0,MIN({choice},{room}))))',
-        key="pfond_allocation",
-        expected=t.pfond_allocation,
-        bold=True,
-    )
+    allocation = f'=IF({choice}="max",{room},IF({choice}="ingen",0,MAX(0,MIN({choice},{room}))))'
+    alloc = computed("pfond_allocation", allocation, t.pfond_allocation, bold=True)
     book.name("tax_alloc", ws, int(alloc[1:]), 3)
-    exact = step_row(
-        "",
-        "Skattemässigt resultat (överskott +, underskott −)",
+    exact = computed(
+        "taxable_income_exact",
         f"={surplus}-{deficit}-{booked_alloc}-{alloc}",
-        key="taxable_income_exact",
-        expected=t.taxable_income_exact,
+        t.taxable_income_exact,
         note="INK2S 4.15/4.16 i hela kronor: bladet INK2",
     )
-    taxable = step_row(
-        "",
-        "Beskattningsbar inkomst, avrundad nedåt till hela tiotal kronor",
-        f"=IF({exact}>0,ROUNDDOWN(ROUND({exact}/{step},6),0)*{step},0)",
-        key="taxable_income",
-        expected=t.taxable_income,
-        bold=True,
-    )
-    step_row(
-        "",
-        "Underskott att föra vidare till nästa år (hela kronor)",
-        f"=IF({exact}<0,ROUNDDOWN(-{exact},0),0)",
-        key="deficit_carried_forward",
-        expected=t.deficit_carried_forward,
-    )
-    tax = step_row(
-        "",
-        "Skatt på årets resultat",
-        f"=ROUNDDOWN(ROUND({taxable}*{rate},6),{decimals})",
-        key="tax",
-        expected=t.tax,
-        bold=True,
-    )
-    booked_tax = step_row(
-        "", f"Skatt bokförd under året ({acc.tax_cost})", None, value=t.booked_tax
-    )
-    to_book = step_row(
-        "",
-        f"Skatt att boka i bokslutet ({acc.tax_cost}/{acc.tax_liability})",
-        f"={tax}-{booked_tax}",
-        key="tax_to_book",
-        expected=t.tax_to_book,
-    )
+    rounded = f"=IF({exact}>0,ROUNDDOWN(ROUND({exact}/{step},6),0)*{step},0)"
+    taxable = computed("taxable_income", rounded, t.taxable_income, bold=True)
+    carried = f"=IF({exact}<0,ROUNDDOWN(-{exact},0),0)"
+    computed("deficit_carried_forward", carried, t.deficit_carried_forward)
+    on_result = f"=ROUNDDOWN(ROUND({taxable}*{rate},6),{decimals})"
+    tax = computed("tax", on_result, t.tax, bold=True)
+    booked_tax = given("booked_tax", t.booked_tax)
+    to_book = computed("tax_to_book", f"={tax}-{booked_tax}", t.tax_to_book)
     book.name("tax_to_book", ws, int(to_book[1:]), 3)
     taxes_row = book.tb_sum(acc.taxes)
     other_taxes = step_row(
@@ -305,8 +280,8 @@ def write(book: Book) -> None:
         bold=True,
     )
     row_no = int(arets[1:])
-    page.style_row(ws, row_no, 1, 3, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
+    page.style_row(ws, row_no, 1, 3, st.RESULT_ROW)
     book.name("tax_arets", ws, row_no, 3)
     book.name("tax_taxable", ws, int(taxable[1:]), 3)
     book.name("tax_tax", ws, int(tax[1:]), 3)
-    page.finish(ws, r, head, "A5", {1: 8, 2: 66, 3: 17, 4: 36})
+    page.finish(ws, r, head, "A5", (8, 66, 17, 36))

@@ -59,9 +59,10 @@ def write(book: Book) -> None:
         SHEET,
         "Skattekonto: årets inkomstskatt mot inbetald preliminärskatt",
         "Saldon efter bokslut (Råbalans + bokslutsverifikationer), som positiva belopp.",
+        ["Konto", "Text", "Belopp", "Källa / kommentar"],
+        right=(3,),
     )
-    head = 4
-    page.header(ws, head, ["Konto", "Text", "Belopp", "Källa / kommentar"], right=(3,))
+    head = page.HEAD
     row = head + 1
 
     def accounts_block(accounts: Sequence[str], sign: int, key: str, note: str) -> tuple[int, int]:
@@ -164,7 +165,7 @@ def write(book: Book) -> None:
     )
     book.formula(ws, row, 2, verdict, "General", font=st.BOLD)
     book.formula(ws, row, 3, f"=ABS(C{net_row})", key="tk:outcome", expected=abs(net), font=st.BOLD)
-    page.style_row(ws, row, 1, 4, border=st.TOTAL_BORDER, fill=st.RESULT_FILL)
+    page.style_row(ws, row, 1, 4, st.RESULT_ROW)
     row += 2
     outcome = "att betala" if net < 0 else "att få tillbaka"
     notes = (
@@ -182,4 +183,4 @@ def write(book: Book) -> None:
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         ws.row_dimensions[row].height = 15 * (len(note) // 110 + 1)
         row += 1
-    page.finish(ws, r, head, "A5", {1: 10, 2: 62, 3: 17, 4: 42})
+    page.finish(ws, r, head, "A5", (10, 62, 17, 42))

@@ -23,12 +23,10 @@ def write(book: Book) -> None:
         else "Filen saknar transaktioner: filens #IB/#UB/#RES visas."
     )
     ws = page.start(
-        book, "Råbalans", "Råbalans (saldobalans)", f"{source} Debet positivt, kredit negativt."
-    )
-    head = 4
-    page.header(
-        ws,
-        head,
+        book,
+        "Råbalans",
+        "Råbalans (saldobalans)",
+        f"{source} Debet positivt, kredit negativt.",
         [
             "Konto",
             "Kontonamn",
@@ -44,6 +42,7 @@ def write(book: Book) -> None:
         ],
         right=range(5, 12),
     )
+    head = page.HEAD
     row = head + 1
     first_data = row
     for group in tb.groups:
@@ -100,23 +99,12 @@ def write(book: Book) -> None:
         row += 1
     text(ws, row, 2, "Totalt (ska vara 0)", st.BOLD)
     book.formula(ws, row, 7, f"=G{row - 2}+G{row - 1}", key="total", expected=tb.total)
-    page.style_row(ws, row, 2, 7, border=st.TOTAL_BORDER)
+    page.style_row(ws, row, 2, 7, st.TOTAL_ROW)
     book.name("rb_total", ws, row, 7)
     page.flag_differences(ws, f"G{row}:G{row}")
     page.flag_differences(ws, f"K{first_data}:K{last_data}")
-    page.finish(
-        ws,
-        r,
-        head,
-        "C5",
-        {
-            1: 10,
-            2: page.name_width(tb.lines, book.names),
-            3: 6,
-            4: 7,
-            **dict.fromkeys(range(5, 12), 16),
-        },
-    )
+    name = page.name_width(tb.lines, book.names)
+    page.finish(ws, r, head, "C5", (10, name, 6, 7, *[16] * 7))
 
 
 def _line(book: Book, ws: Worksheet, row: int, x: TrialBalanceLine) -> None:

@@ -55,14 +55,15 @@ def write(book: Book) -> None:
     note = f"Serie {series}, daterade {dates.iso(end) or dates.UNKNOWN}. " + (
         "Beloppen hämtas från beräkningsbladen; status Ej överförd tills de bokats."
     )
-    ws = page.start(book, "Bokslutsverifikationer", "Bokslutsverifikationer", note)
-    head = 4
-    page.header(
-        ws,
-        head,
+    ws = page.start(
+        book,
+        "Bokslutsverifikationer",
+        "Bokslutsverifikationer",
+        note,
         ["Ver.nr", "Datum", "Konto", "Kontonamn / text", "Debet", "Kredit", "Belopp", "Status"],
         right=(5, 6, 7),
     )
+    head = page.HEAD
     row = head + 1
     first_data = row
     sum_rows: list[int] = []
@@ -116,7 +117,7 @@ def write(book: Book) -> None:
         input_cell(ws, row, 5, ZERO, font=None)
         input_cell(ws, row, 6, ZERO, font=None)
     book.formula(ws, row, 7, f"=E{row}-F{row}", key="ver_total", expected=ZERO)
-    page.style_row(ws, row, 4, 7, border=st.TOTAL_BORDER)
+    page.style_row(ws, row, 4, 7, st.TOTAL_ROW)
     book.name("ver_total", ws, row, 7)
     page.flag_differences(ws, f"G{row}:G{row}")
     for s in sum_rows:
@@ -124,9 +125,7 @@ def write(book: Book) -> None:
     names = [book.account_name(x.account) for v in r.vouchers for x in v.rows]
     names += [v.text for v in r.vouchers]
     width = min(max((len(n) for n in names), default=30) + 2, 60)
-    page.finish(
-        ws, r, head, "A5", {1: 10, 2: 12, 3: 9, 4: max(width, 30), 5: 16, 6: 16, 7: 16, 8: 13}
-    )
+    page.finish(ws, r, head, "A5", (10, 12, 9, max(width, 30), 16, 16, 16, 13))
 
 
 def _closing_sum(book: Book, account_cell: str) -> str:
