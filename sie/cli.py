@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from sie import orgnr
+from sie import orgnr, render
 from sie.display import printable, printable_json
 from sie.findings import Finding, finding
 from sie.validation import MEGABYTE, ImportSettings, Progress, ValidationResult, load
@@ -144,7 +144,7 @@ def render_text(result: ValidationResult) -> str:
 
 def render_json(result: ValidationResult) -> str:
     """One line of JSON; control characters (C1 and bidirectional ones too) escaped."""
-    return printable_json(result.to_json())
+    return printable_json(render.to_json(result))
 
 
 def _progress_bar(path: str, stream: TextIO) -> Progress | None:

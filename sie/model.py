@@ -279,9 +279,7 @@ class Ledger:
         for p in sie.period_balances:
             key = (p.kind, p.year, p.period, p.account, p.object)
             self._periods[key] = self._periods.get(key, ZERO) + p.amount
-        self._vouchers: dict[tuple[str, str], list[Voucher]] = {}
-        for v in sie.vouchers:
-            self._vouchers.setdefault(v.key, []).append(v)
+        self._vouchers: dict[tuple[str, str], list[Voucher]] | None = None  # when first asked
         self._movements: dict[str, Decimal] | None = None
 
     def balance(self, account: str, kind: BalanceKind = "UB", year: int = 0) -> Decimal | None:
@@ -309,6 +307,10 @@ class Ledger:
                 yield v
 
     def voucher(self, series: str, number: str) -> Voucher | None:
+        if self._vouchers is None:
+            self._vouchers = {}
+            for v in self.sie.vouchers:
+                self._vouchers.setdefault(v.key, []).append(v)
         found = self._vouchers.get((series, number))
         return found[0] if found else None
 
