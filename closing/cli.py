@@ -24,6 +24,7 @@ from closing.rates import RATES
 from closing.settings import ClosingSettings, ReverseChoice
 from sie import amounts
 from sie.display import printable
+from sie.reader import size_mb
 from sie.validation import ImportSettings
 
 EXIT_OK = 0
@@ -81,12 +82,9 @@ def _gone(value: str) -> None:
 
 def _size_arg(value: str) -> float:
     try:
-        number = float(value)
-    except ValueError:
-        number = 0.0
-    if not 0 < number < float("inf"):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a size in MB such as 200")
-    return number
+        return size_mb(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _year_arg(value: str) -> int:

@@ -16,6 +16,7 @@ from typing import TextIO
 from sie import orgnr, render
 from sie.display import printable, printable_json
 from sie.findings import Finding, finding
+from sie.reader import size_mb
 from sie.validation import MEGABYTE, ImportSettings, Progress, ValidationResult, load
 
 EXIT_OK = 0
@@ -45,14 +46,11 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _positive_float(value: str) -> float:
+def _size_arg(value: str) -> float:
     try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not number > 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"{value!r} must be a positive number")
-    return number
+        return size_mb(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _series_arg(value: str) -> str:
@@ -94,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-size-mb",
-        type=_positive_float,
+        type=_size_arg,
         default=defaults.max_size_mb,
         metavar="N",
         help=f"refuse files larger than this (default {defaults.max_size_mb:g} MB)",

@@ -37,6 +37,24 @@ _KNOWN_FIRST = re.compile(r"[ \t]*#(FLAGGA|PROGRAM|FORMAT|GEN|SIETYP|KSUMMA|FNAM
 STREAM_SAMPLE = 4 * 1024 * 1024
 #: Bytes per megabyte, for size limits.
 MEGABYTE = 1024 * 1024
+#: The largest size limit that can be set (1 TB): far beyond any SIE file, and a byte
+#: count that a read can still be asked for.
+MAX_SIZE_MB = 1024 * 1024
+#: Bytes asked of a stream at a time under a size limit (a read allocates what it asks for).
+_CHUNK = 16 * MEGABYTE
+
+
+def size_mb(text: str) -> float:
+    """A size limit in MB as a user types it (``200``, ``0.5``): more than 0 and at most
+    :data:`MAX_SIZE_MB`; else a ``ValueError`` saying what is allowed. The one parser of
+    every ``--max-size-mb`` option."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not 0 < number <= MAX_SIZE_MB:
+        raise ValueError(f"{text!r} is not a size in MB between 0 and {MAX_SIZE_MB}, such as 200")
+    return number
 
 
 class NotSie(ValueError):
@@ -301,7 +319,7 @@ def _read_at_most(stream: enc.Readable, limit: int | None) -> bytes:
     parts: list[bytes] = []
     wanted = limit + 1
     while wanted > 0:
-        block = stream.read(wanted)
+        block = stream.read(min(wanted, _CHUNK))  # never ask for a limit-sized buffer
         if not block:
             break
         parts.append(block)
@@ -316,7 +334,10 @@ class _Capped:
         self._stream, self._limit, self._done, self._file = stream, limit, done, file
 
     def read(self, size: int = -1, /) -> bytes:
-        block = self._stream.read(size if size >= 0 else self._limit + 1 - self._done)
+        if size < 0:
+            block = _read_at_most(self._stream, self._limit - self._done)
+        else:
+            block = self._stream.read(size)
         self._done += len(block)
         if self._done > self._limit:
             raise TooLarge(too_large(self._limit, self._file))

@@ -835,7 +835,10 @@ def test_the_size_limit_refuses_a_larger_file_even_from_a_device(
     if Path("/dev/zero").exists():  # stat says 0 bytes: the reader must stop by itself
         reason, _ = refusal(capsys, command, "/dev/zero", "--max-size-mb", "0.5", *extra)
         assert "limit" in reason
-    for bad in ("0", "-1", "nan", "lots"):
+    for bad in ("0", "-1", "nan", "lots", "1e30", "inf", "1048577"):
         code, _out, err = run(capsys, command, str(SAMPLE), "--max-size-mb", bad, *extra)
-        assert code == 2 and "--max-size-mb" in err
+        assert code == 2 and "--max-size-mb" in err and "unexpected" not in err
     assert not (tmp_path / "out").exists()
+    # The largest limit reads the file (in pieces, not one limit-sized buffer).
+    code, _out, err = run(capsys, command, str(SAMPLE), "--max-size-mb", "1048576", *extra)
+    assert code in (0, 1) and "unexpected" not in err

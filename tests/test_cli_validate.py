@@ -12,6 +12,7 @@ import pytest
 import sie.cli as cli
 from sie.cli import main
 from sie.findings import CATALOGUE
+from sie.validation import ImportSettings
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "sie-corpus"
 
@@ -79,6 +80,15 @@ def test_too_large_exits_2(small_4i: str, capsys: pytest.CaptureFixture[str]) ->
     assert "[too-large]" in capsys.readouterr().out
 
 
+def test_the_largest_size_limit_reads_the_file(
+    small_4i: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([small_4i, "--max-size-mb", "1048576"]) == 0
+    assert "[internal-error]" not in capsys.readouterr().out
+    with pytest.raises(ValueError, match="max_size_mb"):
+        ImportSettings(max_size_mb=1e30)
+
+
 def test_worst_file_decides(small_4i: str, capsys: pytest.CaptureFixture[str]) -> None:
     bad = corpus_file("transaktioner_ovnbolag-bad-balance.se")
     assert main([small_4i, bad]) == 1
@@ -93,7 +103,9 @@ def test_worst_file_decides(small_4i: str, capsys: pytest.CaptureFixture[str]) -
         (["x.se", "--orgnr", "556334-3688"], "bad check digit"),
         (["x.se", "--max-objects", "0"], "at least 1"),
         (["x.se", "--max-objects", "many"], "whole number"),
-        (["x.se", "--max-size-mb", "-1"], "positive"),
+        (["x.se", "--max-size-mb", "-1"], "between 0 and 1048576"),
+        (["x.se", "--max-size-mb", "1e30"], "between 0 and 1048576"),
+        (["x.se", "--max-size-mb", "inf"], "between 0 and 1048576"),
         (["x.se", "--default-series", "A B"], "series"),
         (["x.se", "--no-such-option"], "unrecognized"),
     ],
