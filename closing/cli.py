@@ -44,9 +44,9 @@ class UsageError(Exception):
 
 
 def _amount_arg(value: str) -> Decimal:
-    """A non-negative amount in kronor, range-checked as amounts in files are."""
+    """A non-negative amount in kronor and öre, range-checked as amounts in files are."""
     try:
-        amount = amounts.validate(value)
+        amount = amounts.check_ore(amounts.validate(value))
     except amounts.InvalidAmount as exc:
         raise argparse.ArgumentTypeError(f"{exc}; give kronor, e.g. 100000 or 1 234,50") from None
     if amount < 0:

@@ -100,12 +100,16 @@ ReverseChoice = Literal["all", "cover-loss"] | Decimal | None
 
 
 def _amount(value: str | int | Decimal, what: str) -> Decimal:
-    """An amount in kronor within :mod:`sie.amounts`' range, else a ``ValueError`` saying
-    what ``what`` accepts (``1e30`` and ``NaN`` are no amounts)."""
+    """An amount in kronor and öre within :mod:`sie.amounts`' range, else a ``ValueError``
+    saying what ``what`` accepts (``1e30``, ``NaN`` and ``100.129`` are no such amounts)."""
     try:
-        return amounts.check_range(Decimal(str(value)))
+        amount = amounts.check_range(Decimal(str(value)))
     except (ArithmeticError, ValueError):
         raise ValueError(f"{what}, not {value!r} ({amounts.RANGE_TEXT})") from None
+    try:
+        return amounts.check_ore(amount)
+    except amounts.InvalidAmount as exc:
+        raise ValueError(f"{what}, not {value!r}: {exc}") from None
 
 
 def _pfond(value: str | int | Decimal) -> PfondChoice:

@@ -69,6 +69,15 @@ def check_range(value: Decimal) -> Decimal:
     return value
 
 
+def check_ore(value: Decimal) -> Decimal:
+    """``value`` when it is whole öre (kronor with at most two decimals; ``1.230`` is
+    fine), else :class:`InvalidAmount`: an amount a user chooses is never cut to öre."""
+    check_range(value)
+    if value != value.quantize(CENT):
+        raise InvalidAmount(f"{value} has more than two decimals (kronor and öre only)")
+    return value
+
+
 def validate(text: str) -> Decimal:
     """Parse an amount as a user types it (``-12 771,50``; ``1e3`` is refused), range-checked."""
     cleaned = compact(text)

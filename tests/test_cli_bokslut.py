@@ -616,6 +616,10 @@ def test_printable_output_is_always_safe(text: str) -> None:
         ("--previous-deficit", "-5000"),
         ("--reverse-pfond", "9" * 16),
         ("--reverse-pfond", "NaN"),
+        # kronor and öre only: nothing is cut to öre silently (100 000,123 → 100 000,12)
+        ("--pfond", "100000.123"),
+        ("--reverse-pfond", "100.129"),
+        ("--previous-deficit", "5000.001"),
     ],
 )
 def test_option_amounts_out_of_range_are_usage_errors_naming_the_option(

@@ -599,3 +599,14 @@ def test_settings_reject_a_bad_allocation_choice() -> None:
         ClosingSettings(reverse_pfond="2024:5000")
     with pytest.raises(ValueError, match="pfond must be"):
         ClosingSettings(pfond="maximum")
+
+
+@pytest.mark.parametrize("field", ["pfond", "reverse_pfond", "previous_deficit"])
+def test_settings_refuse_amounts_finer_than_ore(field: str) -> None:
+    """100 000,123 kr would be booked as 100 000,12: refused instead of cut."""
+    with pytest.raises(ValueError, match="more than two decimals"):
+        ClosingSettings(**{field: "100000.123"})
+    with pytest.raises(ValueError, match="more than two decimals"):
+        ClosingSettings(**{field: Decimal("100.129")})
+    # Trailing zeros are still whole öre.
+    assert getattr(ClosingSettings(**{field: "100000.120"}), field) == Decimal("100000.12")
