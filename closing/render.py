@@ -26,6 +26,14 @@ from sie.model import FinancialYear
 MAX_LISTED = 15
 NAME_WIDTH = 40
 AMOUNT_WIDTH = 15
+#: The tax ladder's line per INK2S adjustment field (title in English; the form's own
+#: title is in :data:`closing.rates.INK2S_FIELDS`).
+ADJUSTMENT_LABELS: dict[str, str] = {
+    "4.3b": "Write-downs of financial assets, not deductible",
+    "4.3c": "Non-deductible costs",
+    "4.5b": "Dividends on business shares, not taxable",
+    "4.5c": "Non-taxable income",
+}
 LABEL_WIDTH = 62
 
 
@@ -221,10 +229,12 @@ def _tax_lines(r: ClosingResult) -> list[str]:
         rule = r.overavskrivning.rule
         line(f"− Överavskrivningar on inventarier ({rule}-rule)", t.overavskrivning)
     line("= Booked result before allocation and tax", t.booked_result_before_allocation)
-    if t.non_deductible:
-        line("+ Non-deductible costs (INK2S 4.3c)", t.non_deductible)
-    if t.non_taxable:
-        line("− Non-taxable income (INK2S 4.5c)", t.non_taxable)
+    for field in sorted({a.field for a in t.adjustments}):
+        added = t.adjustment_sum(field)  # what the field adds to the taxable income
+        if added:
+            deducted = field.startswith("4.5")  # INK2S 4.4–4.5: deductions, shown positive
+            sign, shown = ("−", -added) if deducted else ("+", added)
+            line(f"{sign} {ADJUSTMENT_LABELS.get(field, 'Tax adjustment')} (INK2S {field})", shown)
     if t.schablonintakt:
         base = f"{sv_amount(p.funds_at_start)} × {sv_percent(p.schablon_rate)}"
         line(f"+ Schablonintäkt ({base}, 4.6a)", t.schablonintakt)

@@ -846,3 +846,70 @@ def test_the_size_limit_refuses_a_larger_file_even_from_a_device(
     # The largest limit reads the file (in pieces, not one limit-sized buffer).
     code, _out, err = run(capsys, command, str(SAMPLE), "--max-size-mb", "1048576", *extra)
     assert code in (0, 1) and "unexpected" not in err
+
+
+def small_company(
+    path: Path, rows: list[tuple[str, str, str]], *, extra: tuple[str, ...] = ()
+) -> Path:
+    """A SIE 4E file of a company whose year is ``rows`` (account, name, amount), each
+    booked against 1930 on its own voucher; ``extra`` lines go after the chart."""
+    total = sum(Decimal(x) for _a, _n, x in rows)
+    lines = [
+        "#FLAGGA 0",
+        '#PROGRAM "test" 1',
+        "#FORMAT PC8",
+        "#GEN 20260115",
+        "#SIETYP 4",
+        "#ORGNR 556677-8899",
+        '#FNAMN "Testbolaget AB"',
+        "#RAR 0 20250101 20251231",
+        '#KONTO 1930 "Bank"',
+        '#KONTO 2081 "Aktiekapital"',
+        *(f'#KONTO {a} "{n}"' for a, n, _x in rows if a != "1930"),
+        *extra,
+        "#IB 0 1930 50000.00",
+        "#IB 0 2081 -50000.00",
+        f"#UB 0 1930 {Decimal('50000.00') - total:.2f}",
+        "#UB 0 2081 -50000.00",
+    ]
+    moved: dict[str, Decimal] = {}
+    for account, _name, amount in rows:
+        moved[account] = moved.get(account, ZERO) + Decimal(amount)
+    lines += [f"#{'UB' if a[0] in '12' else 'RES'} 0 {a} {x:.2f}" for a, x in moved.items()]
+    for i, (account, name, amount) in enumerate(rows, 1):
+        lines += [f'#VER A {i} 20250301 "{name}"', "{"]
+        lines += [f"#TRANS {account} {{}} {amount}", f"#TRANS 1930 {{}} {-Decimal(amount)}", "}"]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp437"))
+    return path
+
+
+def ladder(out: str) -> dict[str, str]:
+    """The printed tax ladder: label -> amount text."""
+    block = out.split("Tax computation (skatteberäkning)\n", 1)[1].split("\n\n", 1)[0]
+    return {line[:64].strip(): line[64:].strip() for line in block.splitlines()}
+
+
+def test_the_printed_tax_ladder_has_a_line_per_ink2s_adjustment_field_and_adds_up(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [
+        ("3001", "Försäljning", "-100000.00"),
+        ("8270", "Nedskrivningar av andelar i övriga företag", "10000.00"),  # 4.3b
+        ("6072", "Representation, ej avdragsgill", "700.00"),  # 4.3c
+        ("8012", "Utdelning på andelar i dotterföretag", "-20000.00"),  # 4.5b
+        ("8314", "Skattefria ränteintäkter", "-150.00"),  # 4.5c
+    ]
+    sie_file = small_company(tmp_path / "adj.se", rows)
+    code, out, _err = run(capsys, "close", str(sie_file), "--out", str(tmp_path / "out"))
+    assert code == 0
+    # By hand: result 100 000 − 10 000 − 700 + 20 000 + 150 = 109 450; surplus
+    # 109 450 + 10 000 + 700 − 20 000 − 150 = 100 000; fund 25 000; taxable 75 000.
+    shown = ladder(out)
+    assert shown["Result before appropriations and tax (3000–8799)"] == "109 450,00"
+    assert shown["+ Write-downs of financial assets, not deductible (INK2S 4.3b)"] == "10 000,00"
+    assert shown["+ Non-deductible costs (INK2S 4.3c)"] == "700,00"
+    assert shown["− Dividends on business shares, not taxable (INK2S 4.5b)"] == "20 000,00"
+    assert shown["− Non-taxable income (INK2S 4.5c)"] == "150,00"
+    assert shown["= Surplus before allocation"] == "100 000,00"
+    assert shown["Taxable income, rounded down to 10 kr (4.15)"] == "75 000,00"
+    assert shown["Tax 20,6 %"] == "15 450,00"
