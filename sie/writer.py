@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import attrs
 
-from sie import amounts
+from sie import amounts, dates, quoting
 from sie import encoding as enc
 from sie.checksum import update
 from sie.findings import Finding, finding
@@ -83,7 +83,6 @@ UNENCODABLE = "?"
 _T = TypeVar("_T")
 
 CENT = Decimal("0.01")
-_BARE = re.compile(r'[^ \t\f\v\r\n"{}#][^ \t\f\v\r\n"{}]*')
 _LABEL = re.compile(r"#[A-Za-z][A-Za-z0-9_]*")
 
 # Field kinds: text (always quoted), token (bare when it can be), number/date
@@ -240,7 +239,7 @@ def _declared_type(declared: int | None, sie_type: str) -> int | None:
 def _date(day: dt.date | None) -> _FieldSpec:
     if day is None:
         return None
-    return (_NUM, f"{day.year:04d}{day.month:02d}{day.day:02d}")
+    return (_NUM, dates.to_sie(day))
 
 
 def _int(value: int | None) -> _FieldSpec:
@@ -356,14 +355,14 @@ class _Emitter:
         if kind == _NUM:
             return value, value
         value = _clean(value, problems)
-        if kind == _TOKEN and _BARE.fullmatch(value):
+        if kind == _TOKEN and quoting.is_bare(value):
             return value, value
         if value.endswith("\\"):
-            if _BARE.fullmatch(value):
+            if quoting.is_bare(value):
                 return value, value
             problems[_TRAILING] = value
             value += " "
-        return '"' + value.replace('"', '\\"') + '"', value
+        return quoting.quote(value), value
 
     def _report(self, problems: dict[str, str], label: str, line: int, source: int) -> None:
         if not problems:
