@@ -26,6 +26,7 @@ from closing.appropriations import (
 )
 from closing.attachments import Attachment, OpenItem, attachments
 from closing.findings import Finding, finding
+from closing.overavskrivning import inventarier_lines, ledger_acquisitions
 from closing.rates import RATES, TaxYearRates, for_year
 from closing.settings import (
     ClosingAccounts,
@@ -225,7 +226,7 @@ def close(
 
     booked = _booked(tb, acc)
     plan = pfond_plan(tb, year, tax_year, rates, settings)
-    over, over_findings = _overavskrivning(tb, year, tax_year, rates, settings, assets)
+    over, over_findings = _overavskrivning(model, tb, year, tax_year, rates, settings, assets)
     adj = adjustments(tb, settings.adjustments)
     ladder = functools.partial(
         _ladder, tb, booked, over.change if over else ZERO, adj, rates, settings
@@ -397,6 +398,7 @@ def _may_close(tb: TrialBalance, settings: ClosingSettings) -> list[Finding]:
 
 
 def _overavskrivning(
+    model: SieFile,
     tb: TrialBalance,
     year: FinancialYear,
     tax_year: int,
@@ -414,7 +416,13 @@ def _overavskrivning(
                 "Give AssetInputs (opening tax value, acquisitions, disposals) to book them.",
             )
         ]
-    return overavskrivning(tb, tax_year, rates, settings.accounts, assets, dates.months_of(year))
+    acc = settings.accounts
+    debits = (
+        ledger_acquisitions(model, year, inventarier_lines(tb, acc))
+        if tb.source == "transactions"
+        else None
+    )
+    return overavskrivning(tb, tax_year, rates, acc, assets, dates.months_of(year), debits)
 
 
 def apply(model: SieFile, result: ClosingResult) -> SieFile:

@@ -34,6 +34,8 @@ W closing-reserve-exceeds-book Accumulated överavskrivningar exceed the inventa
 W closing-tax-value-below-floor The inventarier's book value is below the lowest tax value allowed
 W closing-adjustment-unmapped An account named non-deductible/non-taxable has no tax adjustment
 I closing-rule20-skipped The 20-rule needs four years of acquisitions; skipped
+W closing-acquisitions-from-ledger No acquisitions given for the tax year; ledger debits used
+W closing-acquisitions-unused Acquisitions given for years neither depreciation rule uses
 I closing-deficit The year gives a tax deficit (underskott) to carry forward
 # the tax return (closing/taxreturn/)
 W closing-taxreturn-not-closed The closing was refused: no tax return

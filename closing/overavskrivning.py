@@ -8,17 +8,18 @@ Impossible inputs are findings, never silent numbers. Books nothing itself —
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import attrs
 
-from closing.findings import Finding, finding
+from closing.findings import ClosingCode, Finding, finding
 from closing.rates import TaxYearRates
 from closing.settings import ClosingAccounts
 from closing.trial_balance import TrialBalance, TrialBalanceLine
-from sie import amounts
+from sie import amounts, bas
 from sie.amounts import ZERO, cents
+from sie.model import FinancialYear, SieFile
 
 
 @attrs.frozen(slots=True)
@@ -67,6 +68,9 @@ class Overavskrivning:
     months: int = 12
     #: Share of the 30-rule base the tax value keeps (0.70 for twelve months).
     main_rule_residual: Decimal = Decimal("0.70")
+    #: Whether this year's acquisitions are the ledger's debits on the inventarier
+    #: accounts (the inputs gave none for the tax year), not a figure from the inputs.
+    acquisitions_from_ledger: bool = False
 
     @property
     def tax_value(self) -> Decimal:
@@ -88,6 +92,23 @@ def inventarier_lines(tb: TrialBalance, accounts: ClosingAccounts) -> list[Trial
     ]
 
 
+def ledger_acquisitions(
+    model: SieFile, year: FinancialYear, lines: Iterable[TrialBalanceLine]
+) -> dict[str, Decimal]:
+    """Debits per inventarier account in the year's vouchers: what the ledger shows as
+    bought. Accumulated depreciation accounts (1219, 1229 …) are left out: their debits
+    are disposals, not purchases."""
+    wanted = {x.account for x in lines if not bas.is_accumulated_depreciation(x.account)}
+    out: dict[str, Decimal] = {}
+    for voucher in model.vouchers:
+        if not year.contains(voucher.date):
+            continue
+        for row in voucher.trans:
+            if row.account in wanted and row.amount > 0:
+                out[row.account] = out.get(row.account, ZERO) + row.amount
+    return out
+
+
 def main_rule_residual(rates: TaxYearRates, months: int) -> Decimal:
     """Share of the 30-rule base the tax value must keep: the 30 % depreciation is
     taken in proportion to the financial year's length (18 kap. 13 § IL), so 15 %
@@ -103,13 +124,24 @@ def overavskrivning(
     accounts: ClosingAccounts,
     assets: AssetInputs,
     months: int = 12,
+    ledger_debits: Mapping[str, Decimal] | None = None,
 ) -> tuple[Overavskrivning, list[Finding]]:
     """The lower tax value of the 30- and 20-rule and the change in the
     accumulated överavskrivningar needed to reach it (negative = dissolve).
     Impossible inputs (a reserve above the book value, a book value already below
-    the lowest tax value) are findings; the figures are still computed."""
+    the lowest tax value) are findings; the figures are still computed. When the
+    inputs give no acquisitions for ``tax_year``, ``ledger_debits`` (account -> the
+    year's debits, :func:`ledger_acquisitions`; ``None`` when the file has no
+    transactions) are used, with a warning."""
     findings: list[Finding] = []
     lines = inventarier_lines(tb, accounts)
+    history = [tax_year - i for i in range(len(rates.complementary_rule))]
+    acquisitions = dict(assets.acquisitions)
+    from_ledger = tax_year not in acquisitions
+    if from_ledger:
+        acquisitions[tax_year] = amounts.total((ledger_debits or {}).values())
+        findings.append(_from_ledger(tax_year, ledger_debits, lines, accounts))
+    findings.extend(_unused_years(assets.acquisitions, history))
     opening_book = sum((x.ib for x in lines), ZERO)
     book = assets.book_value if assets.book_value is not None else sum((x.ub for x in lines), ZERO)
     reserves = list(tb.in_range(*accounts.overavskrivning_reserves))
@@ -120,17 +152,16 @@ def overavskrivning(
         if assets.opening_tax_value is not None
         else opening_book - opening_reserve
     )
-    acquired = Decimal(assets.acquisitions.get(tax_year, ZERO))
+    acquired = Decimal(acquisitions[tax_year])
     main_base = opening_tax + acquired - assets.disposals
     residual = main_rule_residual(rates, months)
     main_value = max(cents(main_base * residual), ZERO)
-    history = [tax_year - i for i in range(len(rates.complementary_rule))]
     comp_value: Decimal | None = None
-    if all(y in assets.acquisitions for y in history):
+    if all(y in acquisitions for y in history):
         comp_value = cents(
             sum(
                 (
-                    Decimal(assets.acquisitions[y]) * share
+                    Decimal(acquisitions[y]) * share
                     for y, share in zip(history, rates.complementary_rule, strict=True)
                 ),
                 ZERO,
@@ -170,9 +201,52 @@ def overavskrivning(
             change=cents(change),
             months=months,
             main_rule_residual=residual,
+            acquisitions_from_ledger=from_ledger,
         ),
         findings,
     )
+
+
+def _from_ledger(
+    tax_year: int,
+    debits: Mapping[str, Decimal] | None,
+    lines: list[TrialBalanceLine],
+    accounts: ClosingAccounts,
+) -> Finding:
+    """The warning that this year's acquisitions come from the ledger, naming its debits."""
+    where = ", ".join(x.account for x in lines) or f"none in {accounts.inventarier}"
+    if debits is None:
+        seen = "no ledger transactions were there to take them from, so 0 is used"
+    elif not any(debits.values()):
+        seen = f"the ledger shows no debits on the inventarier accounts ({where}), so 0 is used"
+    else:
+        shown = ", ".join(f"{a} {amounts.format(x)}" for a, x in sorted(debits.items()) if x)
+        total = amounts.format(amounts.total(debits.values()))
+        seen = (
+            f"the ledger's debits on the inventarier accounts this year are used instead: "
+            f"{shown} (total {total})"
+        )
+    return finding(
+        "closing-acquisitions-from-ledger",
+        f"The inventarier inputs give no acquisitions for {tax_year}; {seen}. If that is not "
+        f'what was bought and still held, give "acquisitions": {{"{tax_year}": "…"}} in the '
+        "assets file (AssetInputs.acquisitions).",
+    )
+
+
+def _unused_years(given: Mapping[int, Decimal], history: list[int]) -> list[Finding]:
+    """A warning for acquisition years neither rule reads (future or too old)."""
+    unused = sorted(y for y in given if y not in history)
+    if not unused:
+        return []
+    return [
+        finding(
+            "closing-acquisitions-unused",
+            f"The inventarier inputs give acquisitions for {', '.join(map(str, unused))}, "
+            f"which neither rule uses: the 30-rule reads {history[0]}, the 20-rule "
+            f"{history[-1]}–{history[0]}. Check the years in the assets file.",
+        )
+    ]
 
 
 def _impossible(
@@ -183,7 +257,7 @@ def _impossible(
     accounts: ClosingAccounts,
 ) -> list[Finding]:
     where = ", ".join(x.account for x in lines) or f"none in {accounts.inventarier}"
-    checks = (
+    checks: tuple[tuple[bool, ClosingCode, str], ...] = (
         (
             reserve > book,
             "closing-reserve-exceeds-book",
@@ -210,6 +284,7 @@ __all__ = [
     "AssetInputs",
     "Overavskrivning",
     "inventarier_lines",
+    "ledger_acquisitions",
     "main_rule_residual",
     "overavskrivning",
 ]

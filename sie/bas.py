@@ -118,6 +118,14 @@ def is_balance(account: str, ktyp: str = "") -> bool:
     return kind(account, ktyp) == "balance"
 
 
+def is_accumulated_depreciation(account: str) -> bool:
+    """Whether ``account`` is an accumulated write-down or depreciation account of the
+    fixed assets (10xx–13xx ending in 8 or 9, e.g. 1219, 1229): its debits are no
+    purchases."""
+    found = head(account)
+    return found is not None and "1000" <= found <= "1399" and found[3] in "89"
+
+
 def sort_key(account: str) -> tuple[int, str]:
     """Numeric accounts first in text order, then the rest (``DIFF``)."""
     return (0, account) if account[:1].isdigit() else (1, account)
@@ -137,6 +145,7 @@ __all__ = [
     "class_title",
     "head",
     "in_range",
+    "is_accumulated_depreciation",
     "is_balance",
     "is_bas_class",
     "is_result",

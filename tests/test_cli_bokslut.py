@@ -913,3 +913,19 @@ def test_the_printed_tax_ladder_has_a_line_per_ink2s_adjustment_field_and_adds_u
     assert shown["= Surplus before allocation"] == "100 000,00"
     assert shown["Taxable income, rounded down to 10 kr (4.15)"] == "75 000,00"
     assert shown["Tax 20,6 %"] == "15 450,00"
+
+
+def test_an_assets_file_without_acquisitions_uses_the_ledgers_debits_and_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The sample debits 134 500 on 1220 in 2025: with ``{}`` the 30-rule base is the
+    opening tax value 172 000 + 134 500 = 306 500 (floor 214 550, as with the sample's
+    own assets file), not 172 000 (floor 120 400, överavskrivning 106 775)."""
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}", encoding="utf-8")
+    out = str(tmp_path / "out")
+    code, data = run_json(capsys, "close", str(SAMPLE), "--assets", str(empty), "--out", out)
+    assert code == 0
+    assert data["overavskrivning"] == "12625.00"
+    messages = [f["message"] for f in data["findings"]]
+    assert any("1220 134 500,00" in m and "acquisitions" in m for m in messages)

@@ -282,3 +282,54 @@ def test_inventarier_lines_range_and_sru() -> None:
         "1259",
         "1290",
     ]
+
+
+def bought_this_year():  # type: ignore[no-untyped-def]
+    """Worked example 2 plus a corrected depreciation: 1220 debited 100 000 (bought),
+    1229 debited 5 000 (a correction, no purchase); book 300 000 + 100 000 − 75 000."""
+    return ledger(
+        2025,
+        ib={"1220": 300_000, "2153": -50_000, "1930": 50_000, "2091": -300_000},
+        entries=[
+            ("Inköp", [("1220", 100_000), ("1930", -100_000)]),
+            ("Avskrivning", [("7832", 80_000), ("1229", -80_000)]),
+            ("Rättelse", [("1229", 5_000), ("7832", -5_000)]),
+        ],
+    )
+
+
+def test_missing_acquisitions_for_the_year_are_the_ledgers_debits_with_a_warning() -> None:
+    """No acquisitions in the inputs: the 30-rule takes the 100 000 debited on 1220 (not
+    the 5 000 on 1229): floor 70 % × (250 000 + 100 000) = 245 000; book 325 000 →
+    reserve 80 000, +30 000 on 50 000. Before, 0 was used: floor 175 000, +100 000."""
+    result = close(bought_this_year(), assets=AssetInputs())
+    over = result.overavskrivning
+    assert over is not None and over.acquisitions_from_ledger
+    assert (over.acquisitions, over.lowest_tax_value, over.book_value) == (
+        dec(100_000),
+        dec(245_000),
+        dec(325_000),
+    )
+    assert (over.reserve_after, over.change) == (dec(80_000), dec(30_000))
+    (warning,) = [f for f in result.findings if f.code == "closing-acquisitions-from-ledger"]
+    assert warning.severity == "warning"
+    assert "1220 100 000,00" in warning.message and "1229" not in warning.message
+    # Given for the year, the inputs win and nothing is said.
+    given = close(bought_this_year(), assets=AssetInputs(acquisitions={2025: dec(60_000)}))
+    assert given.overavskrivning is not None and not given.overavskrivning.acquisitions_from_ledger
+    assert given.overavskrivning.lowest_tax_value == dec(217_000)  # 70 % × 310 000
+    assert "closing-acquisitions-from-ledger" not in codes(given.findings)
+
+
+def test_acquisition_years_no_rule_uses_are_a_finding() -> None:
+    history = {2025: dec(100_000), 2026: dec(1), 2021: dec(2), 2023: dec(0)}
+    over, findings = overavskrivning(
+        trial_balance(bought_this_year()), 2025, R2025, ACC, AssetInputs(acquisitions=history)
+    )
+    (unused,) = [f for f in findings if f.code == "closing-acquisitions-unused"]
+    assert "2021, 2026" in unused.message and "2022–2025" in unused.message
+    assert over.acquisitions == dec(100_000)
+    _over, findings = overavskrivning(
+        trial_balance(bought_this_year()), 2025, R2025, ACC, AssetInputs(acquisitions={2025: 0})
+    )
+    assert "closing-acquisitions-unused" not in codes(findings)
