@@ -48,13 +48,20 @@ class OpenItem:
 
 @attrs.frozen(slots=True)
 class CounterpartyTotal:
-    """The open items of one customer or supplier and their sum."""
+    """The open items of one customer or supplier; its name and sum follow from them."""
 
-    #: The SIE object (dimension 8 kund, 9 leverantör) and its name.
+    #: The SIE object (dimension 8 kund, 9 leverantör).
     counterparty_id: str
-    counterparty_name: str
     items: tuple[OpenItem, ...]
-    total: Decimal
+
+    @property
+    def counterparty_name(self) -> str:
+        """The first name an item gives (empty when none does)."""
+        return next((i.counterparty_name for i in self.items if i.counterparty_name), "")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.amount for i in self.items), ZERO)
 
 
 @attrs.frozen(slots=True)
@@ -68,8 +75,8 @@ class Attachment:
     accounts: AccountRange
     #: Σ UB of the range in the trial balance.
     book_balance: Decimal
+    #: The open items, by counterparty, date and invoice.
     items: tuple[OpenItem, ...]
-    counterparties: tuple[CounterpartyTotal, ...]
     #: Where the items come from: SIE objects, another source, or none at all.
     source: ItemSource
     #: Σ of rows on the range that carry no counterparty object (unexplained postings).
@@ -77,6 +84,14 @@ class Attachment:
     #: Opening balance of the range that the file does not specify (no #OIB per object).
     unspecified_opening: Decimal
     note: str
+
+    @property
+    def counterparties(self) -> tuple[CounterpartyTotal, ...]:
+        """The items grouped per counterparty, in the items' order."""
+        groups: dict[str, list[OpenItem]] = {}
+        for item in self.items:
+            groups.setdefault(item.counterparty_id, []).append(item)
+        return tuple(CounterpartyTotal(cid, tuple(its)) for cid, its in groups.items())
 
     @property
     def specified(self) -> Decimal:
@@ -211,18 +226,6 @@ def build_attachment(
 ) -> tuple[Attachment, list[Finding]]:
     """Group the items per counterparty and reconcile them with the book balance."""
     items = sorted(items, key=lambda i: (i.counterparty_id, i.date or dt.date.min, i.invoice))
-    groups: dict[str, list[OpenItem]] = {}
-    for item in items:
-        groups.setdefault(item.counterparty_id, []).append(item)
-    counterparties = tuple(
-        CounterpartyTotal(
-            counterparty_id=cid,
-            counterparty_name=next((i.counterparty_name for i in its if i.counterparty_name), ""),
-            items=tuple(its),
-            total=sum((i.amount for i in its), ZERO),
-        )
-        for cid, its in groups.items()
-    )
     lines = list(tb.in_range(accounts))
     book = sum((x.ub for x in lines), ZERO)
     opening = ZERO if opening_given else sum((x.ib for x in lines), ZERO)
@@ -238,7 +241,8 @@ def build_attachment(
         if book:
             findings.append(finding("closing-attachment-unspecified", f"{title}: {note}"))
     else:
-        note = f"{len(items)} open item(s), {len(counterparties)} {who}(s)."
+        parties = len({i.counterparty_id for i in items})
+        note = f"{len(items)} open item(s), {parties} {who}(s)."
         if opening:
             note += (
                 f" The opening balance {amounts.format(opening)} is not specified per {who} "
@@ -251,7 +255,6 @@ def build_attachment(
         accounts=accounts,
         book_balance=book,
         items=tuple(items),
-        counterparties=counterparties,
         source=source,
         unassigned=unassigned,
         unspecified_opening=opening,
