@@ -47,6 +47,7 @@ W closing-ink2r-result INK2R årets resultat differs from the closing's
 W closing-ink2s-differs INK2S 4.15/4.16 differ from the closing's tax base
 I closing-sru-ore Whole-krona fields differ from exact sums by the öre dropped
 W closing-sru-year No SRU tables for the tax year; another year's are used
+W closing-sru-draft A simulated or forced closing, or other years' SRU tables: no SRU files
 W closing-sru-identity No usable organisation number: no SRU files
 W closing-sru-address No postnummer/postort for INFO.SRU in #ADRESS
 I closing-sru-text Characters ISO-8859-1 cannot hold were replaced in SRU text

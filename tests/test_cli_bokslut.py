@@ -34,7 +34,7 @@ from sie.display import is_printable, printable, printable_json
 from sie.model import SieFile
 from sie.validation import load
 from sie.writer import dumps
-from tests.conftest import corpus_params
+from tests.conftest import corpus_file, corpus_params
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -929,3 +929,17 @@ def test_an_assets_file_without_acquisitions_uses_the_ledgers_debits_and_says_so
     assert data["overavskrivning"] == "12625.00"
     messages = [f["message"] for f in data["findings"]]
     assert any("1220 134 500,00" in m and "acquisitions" in m for m in messages)
+
+
+def test_a_simulated_forced_closing_writes_no_sru_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sie2 = corpus_file("Sie2.se")
+    out = tmp_path / "out"
+    argv = ("close", str(sie2), "--rates-year", "2025", "--force", "--out", str(out))
+    code, text, _err = run(capsys, *argv)
+    assert code == 0
+    assert not (out / "INFO.SRU").exists() and not (out / "BLANKETTER.SRU").exists()
+    assert "[closing-sru-draft]" in text and "for filing" not in text
+    for reason in ("simulation", "forced", "no SRU tables for tax year 2014"):
+        assert reason in text

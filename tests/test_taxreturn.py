@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
+import pytest
 
 from closing import AssetInputs, ClosingSettings, apply, close, trial_balance
-from closing.taxreturn import TaxReturn, form_fields, tax_return
+from closing.taxreturn import SruError, TaxReturn, form_fields, tax_return, write_sru
 from closing.taxreturn.build import after_closing
-from sie.model import SieFile
+from sie.model import Balance, SieFile
 from tests.closing_support import ledger
 from tests.test_closing_examples import example_1, example_2, example_3
 
@@ -380,6 +382,37 @@ def test_a_broken_year_files_in_its_period_and_an_unknown_year_says_so() -> None
     [year] = [f for f in tr.findings if f.code == "closing-sru-year"]
     assert "2023" in year.message and "2025" in year.message
     assert tr.ink2r["3.1"].amount == 40_000
+    assert not tr.fileable and "no SRU tables for tax year 2023" in " ".join(tr.draft_reasons)
+
+
+def test_a_simulated_or_forced_closing_is_a_draft_not_for_filing() -> None:
+    """Another year's rates, or a råbalans forced past its 5 kr difference: the figures
+    are shown, but no SRU files are written, and a finding says why."""
+    model = ledger(
+        2025,
+        ib={"1930": 10_000, "2091": -10_000},
+        entries=[("Försäljning", [("1930", 40_000), ("3001", -40_000)])],
+    )
+    model = attrs.evolve(model, header=attrs.evolve(model.header, orgnr="556742-3180"))
+    filed = tax_return(model, close(model, ClosingSettings(pfond="none")))
+    assert filed.fileable and not filed.draft_reasons and "closing-sru-draft" not in codes(filed)
+    simulated = tax_return(model, close(model, ClosingSettings(pfond="none", rates_year=2024)))
+    assert not simulated.fileable
+    assert simulated.draft_reasons == (
+        "the closing is a simulation with tax year 2024's rates (not 2025's)",
+    )
+    assert simulated.ink2r["3.1"].amount == 40_000  # still computed, as a draft
+    [draft] = [f for f in simulated.findings if f.code == "closing-sru-draft"]
+    assert draft.severity == "warning" and "simulation" in draft.message
+    with pytest.raises(SruError, match="draft"):
+        write_sru(simulated, Path("/nonexistent"))
+    off = attrs.evolve(model, balances=(*model.balances, Balance("IB", 0, "1510", Decimal(5))))
+    assert not close(off, ClosingSettings(pfond="none")).closed
+    forced = tax_return(off, close(off, ClosingSettings(pfond="none", force=True)))
+    assert not forced.fileable
+    assert forced.draft_reasons == (
+        "the closing was forced on a råbalans that does not sum to zero",
+    )
 
 
 def test_filer_text_is_made_latin1_and_reported() -> None:

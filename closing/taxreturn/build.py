@@ -87,9 +87,37 @@ def tax_return(model: SieFile, result: ClosingResult) -> TaxReturn:
     ink2 = _ink2(ink2s, table)
     names = {form: form_name(form, result.tax_year, year.end.month) for form in FORMS}
     start = year.start or year.end.replace(year=year.end.year - 1)
+    reasons = draft_reasons(result, table)
+    if reasons:
+        findings.append(
+            finding(
+                "closing-sru-draft",
+                f"No SRU files are written: {'; '.join(reasons)}. The return's figures are a "
+                "draft (workbook, --json); file a closing with the tax year's own tables on a "
+                "råbalans that sums to zero.",
+            )
+        )
     return TaxReturn(
-        result.tax_year, start, year.end, filer, names, ink2, ink2r.fields, ink2s, tuple(findings)
+        *(result.tax_year, start, year.end, filer, names, ink2, ink2r.fields, ink2s),
+        tuple(findings),
+        reasons,
     )
+
+
+def draft_reasons(result: ClosingResult, table: FormTable) -> tuple[str, ...]:
+    """Why a closed year's return is not for filing: another tax year's rates (a
+    simulation), a forced closing, or another year's SRU tables."""
+    reasons = []
+    if result.rates is not None and result.rates.year != result.tax_year:
+        reasons.append(
+            f"the closing is a simulation with tax year {result.rates.year}'s rates "
+            f"(not {result.tax_year}'s)"
+        )
+    if any(f.code == "closing-forced" for f in result.findings):
+        reasons.append("the closing was forced on a råbalans that does not sum to zero")
+    if table.year != result.tax_year:
+        reasons.append(f"there are no SRU tables for tax year {result.tax_year}")
+    return tuple(reasons)
 
 
 def after_closing(result: ClosingResult) -> tuple[TrialBalanceLine, ...]:

@@ -51,11 +51,21 @@ class TaxReturn:
     ink2r: Mapping[str, Field]
     ink2s: Mapping[str, Field]
     findings: tuple[Finding, ...] = ()
+    #: Why the figures are only a draft, not for filing (a simulated or forced closing,
+    #: another year's SRU tables); empty when nothing stands in the way.
+    draft_reasons: tuple[str, ...] = ()
 
     @property
     def fileable(self) -> bool:
-        """Whether SRU files can be written: a closed year, an organisation number, dates."""
-        return bool(self.filer.orgnr and self.form_names and self.year_start and self.year_end)
+        """Whether SRU files may be written: a closed year, an organisation number, dates,
+        and no reason to call the figures a draft."""
+        return bool(
+            self.filer.orgnr
+            and self.form_names
+            and self.year_start
+            and self.year_end
+            and not self.draft_reasons
+        )
 
     def forms(self) -> dict[str, Mapping[str, Field]]:
         return {"INK2": self.ink2, "INK2R": self.ink2r, "INK2S": self.ink2s}

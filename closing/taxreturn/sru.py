@@ -81,13 +81,14 @@ def write_sru(
     """Write ``INFO.SRU`` and ``BLANKETTER.SRU`` into ``folder``; their paths.
 
     Raises :class:`SruError` when the return cannot be filed (see ``tr.fileable``
-    and the ``closing-sru-identity`` / ``closing-taxreturn-not-closed`` findings).
+    and the ``closing-sru-identity`` / ``closing-taxreturn-not-closed`` /
+    ``closing-sru-draft`` findings).
     """
     if not tr.fileable:
         raise SruError(
-            "no SRU files written: the return has no usable organisation number or no "
-            "closed financial year (see the closing-sru-identity and "
-            "closing-taxreturn-not-closed findings)"
+            "no SRU files written: the return has no usable organisation number, no "
+            "closed financial year or is a draft (see the closing-sru-identity, "
+            "closing-taxreturn-not-closed and closing-sru-draft findings)"
         )
     now = (now or dt.datetime.now()).replace(microsecond=0)
     target = Path(folder)
