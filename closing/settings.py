@@ -172,14 +172,20 @@ class ClosingSettings:
 #: Names for accounts the closing books, used when the file's chart lacks them.
 #: ``{year}`` is the allocation year of a fund account.
 ACCOUNT_NAMES: dict[str, str] = {
+    "8810": "Förändring av periodiseringsfond",
     "8811": "Avsättning till periodiseringsfond",
     "8819": "Återföring från periodiseringsfond",
+    "8850": "Förändring av överavskrivningar",
     "8853": "Förändring av överavskrivningar, maskiner och inventarier",
+    "2150": "Ackumulerade överavskrivningar",
     "2153": "Ackumulerade överavskrivningar på maskiner och inventarier",
     "8910": "Skatt som belastar årets resultat",
     "2512": "Beräknad inkomstskatt",
     "8999": "Årets resultat",
     "2099": "Årets resultat",
+    "2110": "Periodiseringsfonder",
+    # A fund account whose allocation year is unknown (a known year names it by the year).
+    **{str(n): "Periodiseringsfond" for n in range(2111, 2140)},
 }
 PFOND_NAME = "Periodiseringsfond {year}"
 PFOND_SECOND_NAME = "Periodiseringsfond {year} – nr 2"

@@ -7,9 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from closing import AssetInputs, close
+from closing.settings import ACCOUNT_NAMES
+from closing.sie_output import closing_vouchers_file
 from closing.vouchers import highest_number, make_voucher, number, transfer
 from sie.model import Row, Voucher
-from tests.closing_support import dec
+from sie.writer import dumps
+from tests.closing_support import dec, ledger
 
 DAY = dt.date(2025, 12, 31)
 
@@ -65,3 +69,26 @@ def test_numbering_continues_each_series() -> None:
         ("A", "14", "a2"),
     ]
     assert number(made, existing)[0].rows == made[0].rows
+
+
+def test_every_account_the_closing_may_book_has_a_bas_name() -> None:
+    bookable = ["8810", "8811", "8819", "8850", "8853", "2150", "2153", "8910", "2512"]
+    bookable += ["8999", "2099", *(str(n) for n in range(2110, 2140))]
+    assert all(ACCOUNT_NAMES.get(account) for account in bookable)
+
+
+def test_a_reserve_on_2150_books_8850_with_its_name_when_the_chart_lacks_it() -> None:
+    """Reserve 10 000 on 2150: opening tax value 100 000 − 10 000 = 90 000, floor 70 % =
+    63 000; book 100 000 − 25 000 = 75 000 → reserve 12 000, +2 000 on 8850/2150."""
+    model = ledger(
+        2025,
+        ib={"1220": 100_000, "2150": -10_000, "1930": 10_000, "2091": -100_000},
+        entries=[("Avskrivning", [("7832", 25_000), ("1229", -25_000)])],
+    )
+    result = close(model, assets=AssetInputs(acquisitions={2025: dec(0)}))
+    assert result.overavskrivning_accounts == ("8850", "2150")
+    assert result.overavskrivning is not None and result.overavskrivning.change == dec(2_000)
+    names = {a.number: a.name for a in result.new_accounts}
+    assert names["8850"] == "Förändring av överavskrivningar"
+    text = dumps(closing_vouchers_file(model, result), sie_type="4I")
+    assert '#KONTO 8850 "Förändring av överavskrivningar"' in text
