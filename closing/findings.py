@@ -1,8 +1,14 @@
-"""Finding codes of the closing, registered in the one catalogue of :mod:`sie.findings`."""
+"""Finding codes of the closing: its own catalogue and typed :func:`finding`.
+
+The closing's codes are kept apart from :mod:`sie`'s; the README's tables merge the
+two explicitly (:func:`sie.findings.merge`).
+"""
 
 from __future__ import annotations
 
-from sie.findings import Finding, Severity, finding, register
+from typing import Literal
+
+from sie.findings import Finding, Severity, make
 
 #: One code a row, in the order of the README's table: severity (E error,
 #: W warning, I info), the code, its title. ``#`` lines are headings.
@@ -70,6 +76,64 @@ def _codes(table: str) -> dict[str, tuple[Severity, str]]:
 #: code -> (severity, title) for every code the closing can emit.
 CODES: dict[str, tuple[Severity, str]] = _codes(_TABLE)
 
-register(CODES)
+#: Every code the closing can emit; the type checker refuses any other in :func:`finding`
+#: (tests/test_findings_codes.py holds it equal to the table above).
+ClosingCode = Literal[
+    "closing-no-year",
+    "closing-no-rates",
+    "closing-rates-substituted",
+    "closing-result-booked",
+    "closing-refused",
+    "closing-tax-booked",
+    "closing-balances-only",
+    "closing-outside-year",
+    "closing-not-balanced",
+    "closing-unbalanced",
+    "closing-forced",
+    "closing-ub-differs",
+    "closing-equity-result",
+    "closing-appropriations-booked",
+    "closing-attachment-difference",
+    "closing-attachment-unspecified",
+    "closing-item-account",
+    "closing-pfond-unknown-year",
+    "closing-pfond-negative",
+    "closing-pfond-overdue",
+    "closing-reversal-invalid",
+    "closing-pfond-capped",
+    "closing-assets-missing",
+    "closing-reserve-exceeds-book",
+    "closing-tax-value-below-floor",
+    "closing-adjustment-unmapped",
+    "closing-rule20-skipped",
+    "closing-acquisitions-from-ledger",
+    "closing-acquisitions-unused",
+    "closing-deficit",
+    "closing-taxreturn-not-closed",
+    "closing-sru-unmapped",
+    "closing-sru-code-unknown",
+    "closing-sru-negative",
+    "closing-ink2r-unbalanced",
+    "closing-ink2r-result",
+    "closing-ink2s-differs",
+    "closing-sru-ore",
+    "closing-sru-year",
+    "closing-sru-draft",
+    "closing-sru-identity",
+    "closing-sru-address",
+    "closing-sru-text",
+]
 
-__all__ = ["CODES", "Finding", "finding"]
+
+def finding(
+    code: ClosingCode,
+    message: str,
+    line: int = 0,
+    file: str = "",
+    severity: Severity | None = None,
+) -> Finding:
+    """Make a finding of the closing; its severity comes from :data:`CODES` unless given."""
+    return make(CODES, code, message, line, file, severity)
+
+
+__all__ = ["CODES", "ClosingCode", "Finding", "finding"]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from sie import amounts, dates, quoting
-from sie.findings import Severity
+from sie.findings import Severity, SieCode
 from sie.model import ObjectRef
 from sie.syntax import Field, item_pattern
 
@@ -29,7 +29,7 @@ _PERIOD = re.compile(r"[0-9]{6}")
 _INT_FIELD = re.compile(r"[ \t]*(-?)0*([0-9]{1,18})[ \t]*")
 
 #: ``report(code, message, line, severity)``: how a reader of fields tells what it noticed.
-Report = Callable[[str, str, int, Severity | None], None]
+Report = Callable[[SieCode, str, int, Severity | None], None]
 
 
 class BadField(ValueError):

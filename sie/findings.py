@@ -2,21 +2,89 @@
 
 A finding is never raised; it is collected and returned next to the model so
 that the caller (library user or command line) decides what follows. Every
-code is listed once in :data:`CATALOGUE` with its severity and a short title;
-the README's findings table is generated from it.
+code of :mod:`sie` is a :data:`SieCode` (a ``Literal`` the type checker enforces)
+listed once in :data:`CATALOGUE` with its severity and a short title; another
+package (the closing) has its own codes and catalogue, merged explicitly with
+:func:`merge` where the README's tables are made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
 Severity = Literal["error", "warning", "info"]
 
-#: code -> (severity, title). One place for every code the project can emit.
-CATALOGUE: dict[str, tuple[Severity, str]] = {
+#: Every code :mod:`sie` can emit; the type checker refuses any other in :func:`finding`.
+SieCode = Literal[
+    "not-sie",
+    "too-large",
+    "encoding",
+    "encoding-declared",
+    "encoding-repair",
+    "encoding-invalid",
+    "ctrl-z",
+    "syntax",
+    "unterminated-quote",
+    "bad-field",
+    "amount-comma",
+    "missing-field",
+    "extra-fields",
+    "unknown-label",
+    "record-order",
+    "flag-set",
+    "account-attributes-only",
+    "duplicate-record",
+    "year-duplicate",
+    "year-too-long",
+    "block-missing",
+    "block-unclosed",
+    "row-outside-voucher",
+    "stray-brace",
+    "rtrans-twin-missing",
+    "rtrans-twin-differs",
+    "empty-voucher",
+    "ksumma-ok",
+    "ksumma-mismatch",
+    "ksumma-truncated",
+    "file-unreadable",
+    "internal-error",
+    "orgnr-missing",
+    "orgnr-unconfirmed",
+    "orgnr-invalid",
+    "orgnr-person",
+    "orgnr-mismatch",
+    "voucher-id-assigned",
+    "voucher-id-missing",
+    "objects-capped",
+    "voucher-unbalanced",
+    "account-undeclared",
+    "account-undeclared-4i",
+    "date-outside-year",
+    "ub-mismatch",
+    "res-mismatch",
+    "ib-ub-mismatch",
+    "voucher-duplicate",
+    "voucher-order",
+    "record-missing",
+    "record-forbidden",
+    "nothing-to-import",
+    "unencodable-char",
+    "control-char",
+    "trailing-backslash",
+    "amount-rounded",
+    "unwritable-value",
+    "row-history",
+    "type-dropped",
+    "unknown-written",
+    "format-pc8",
+    "encoding-ambiguous",
+]
+
+#: code -> (severity, title) for every :data:`SieCode`; the README's table is made from it.
+CATALOGUE: dict[SieCode, tuple[Severity, str]] = {
     # --- reading: the file as a whole -------------------------------------------------
     "not-sie": ("error", "The file is not a SIE file (empty, binary or e.g. an HTML page)"),
     "too-large": ("error", "The file is larger than the configured size limit"),
@@ -120,28 +188,50 @@ class Finding:
         }
 
 
-def finding(
-    code: str, message: str, line: int = 0, file: str = "", severity: Severity | None = None
+#: A package's catalogue: code -> (severity, title); its keys are the package's code type
+#: (a ``Literal``), and ``Mapping`` is invariant in its keys, hence ``Any``.
+Catalogue = Mapping[Any, tuple[Severity, str]]
+Code = TypeVar("Code", bound=str)
+
+
+def make(
+    catalogue: Mapping[Code, tuple[Severity, str]],
+    code: Code,
+    message: str,
+    line: int = 0,
+    file: str = "",
+    severity: Severity | None = None,
 ) -> Finding:
-    """Make a finding whose severity comes from the catalogue unless given."""
-    default, _title = CATALOGUE[code]
+    """A finding whose severity comes from ``catalogue`` unless given (each package's
+    typed ``finding`` calls this with its own catalogue)."""
+    default, _title = catalogue[code]
     return Finding(code, severity or default, message, line, file)
+
+
+def finding(
+    code: SieCode, message: str, line: int = 0, file: str = "", severity: Severity | None = None
+) -> Finding:
+    """Make a finding of :mod:`sie`; its severity comes from :data:`CATALOGUE` unless given."""
+    return make(CATALOGUE, code, message, line, file, severity)
 
 
 def has_errors(findings: list[Finding] | tuple[Finding, ...]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def register(codes: Mapping[str, tuple[Severity, str]]) -> None:
-    """Add another package's codes (the closing's, say) to the one catalogue."""
-    for code, entry in codes.items():
-        if CATALOGUE.get(code, entry) != entry:
-            raise ValueError(f"finding code {code!r} is registered twice, differently")
-    CATALOGUE.update(codes)
+def merge(*catalogues: Catalogue) -> dict[str, tuple[Severity, str]]:
+    """One catalogue of several packages' (for the README); a code in two is an error."""
+    merged: dict[str, tuple[Severity, str]] = {}
+    for catalogue in catalogues:
+        for code, entry in catalogue.items():
+            if code in merged:
+                raise ValueError(f"finding code {code!r} is in two catalogues")
+            merged[code] = entry
+    return merged
 
 
-def catalogue_markdown(codes: Mapping[str, tuple[Severity, str]] | None = None) -> str:
-    """A README table of finding codes (default: the whole catalogue)."""
+def catalogue_markdown(codes: Catalogue | None = None) -> str:
+    """A README table of finding codes (default: :mod:`sie`'s catalogue)."""
     lines = ["| code | severity | meaning |", "|---|---|---|"]
     for code, (severity, title) in (CATALOGUE if codes is None else codes).items():
         lines.append(f"| `{code}` | {severity} | {title} |")

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, TypeVar
 import attrs
 
 from sie import orgnr as orgnr_mod
-from sie.findings import Finding, finding
+from sie.findings import Finding, SieCode, finding
 from sie.model import ObjectRef, Row, SieFile, Voucher
 from sie.reader import MAX_SIZE_MB, MEGABYTE, too_large
 from sie.scan import LedgerScan, scan_ledger, serial
@@ -165,7 +165,7 @@ def fill_voucher_ids(
         count = serial(v.number)
         if count is not None:
             highest[series] = max(highest.get(series, 0), count)
-    code = "voucher-id-missing" if model.sie_type == "4E" else "voucher-id-assigned"
+    code: SieCode = "voucher-id-missing" if model.sie_type == "4E" else "voucher-id-assigned"
     new_voucher = _replacer(Voucher)
     vouchers: list[Voucher] = []
     findings: list[Finding] = []

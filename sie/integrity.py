@@ -18,7 +18,7 @@ from typing import Any
 from sie import amounts, bas
 from sie.amounts import ZERO
 from sie.dates import span_text
-from sie.findings import Finding, finding
+from sie.findings import Finding, SieCode, finding
 from sie.model import Ledger, SieFile, Voucher
 from sie.scan import LedgerScan, dated_year, scan_ledger, serial, shown, voucher_name
 from sie.types import RECORD_RULES, TYPE_COLUMNS
@@ -152,7 +152,7 @@ def check_accounts_declared(model: SieFile, facts: Facts | None = None) -> list[
     facts = facts or Facts(model)
     declared = {a.number for a in model.accounts}
     is_import = model.sie_type == "4I"
-    code = "account-undeclared-4i" if is_import else "account-undeclared"
+    code: SieCode = "account-undeclared-4i" if is_import else "account-undeclared"
     advice = (
         "the receiving program must already have it"
         if is_import
@@ -241,6 +241,7 @@ def check_balances(model: SieFile, facts: Facts | None = None) -> list[Finding]:
         accounts = sorted(
             set(movements) | {b.account for b in model.balances if b.year == 0 and b.kind != "IB"}
         )
+        code: SieCode
         for account in accounts:
             kind = bas.kind(account)
             moved = movements.get(account, ZERO)

@@ -19,7 +19,7 @@ from sie import fields as fld
 from sie.blocks import ROW_LABELS, VoucherBlocks
 from sie.checksum import Running
 from sie.fields import BadField, FieldReader, MissingField
-from sie.findings import Finding, Severity, finding
+from sie.findings import Finding, Severity, SieCode, finding
 from sie.model import (
     Account,
     Balance,
@@ -180,7 +180,9 @@ class Builder:
 
     # ------------------------------------------------------------------ for the handlers
 
-    def report(self, code: str, message: str, line: int, severity: Severity | None = None) -> None:
+    def report(
+        self, code: SieCode, message: str, line: int, severity: Severity | None = None
+    ) -> None:
         """Add a finding at ``line`` of this file."""
         self.findings.append(finding(code, message, line, self.file, severity))
 

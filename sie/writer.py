@@ -35,7 +35,7 @@ import attrs
 from sie import amounts, dates, quoting
 from sie import encoding as enc
 from sie.checksum import update
-from sie.findings import Finding, finding
+from sie.findings import Finding, SieCode, finding
 from sie.model import (
     Account,
     Balance,
@@ -289,7 +289,7 @@ class _Emitter:
         self.findings: list[Finding] = []
         self.crc: int | None = None
 
-    def note(self, code: str, message: str, line: int) -> None:
+    def note(self, code: SieCode, message: str, line: int) -> None:
         self.findings.append(finding(code, message, line, self.file))
 
     def brace(self, brace: str) -> None:
