@@ -69,9 +69,6 @@ class Attachment:
     """A reskontra specification reconciled to the book balance of its accounts."""
 
     kind: AttachmentKind
-    title: str
-    #: Main account shown in summaries (the first of the range, 1510 / 2440).
-    account: str
     accounts: AccountRange
     #: Σ UB of the range in the trial balance.
     book_balance: Decimal
@@ -83,7 +80,33 @@ class Attachment:
     unassigned: Decimal
     #: Opening balance of the range that the file does not specify (no #OIB per object).
     unspecified_opening: Decimal
-    note: str
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self.kind]
+
+    @property
+    def account(self) -> str:
+        """Main account shown in summaries (the first of the range, 1510 / 2440)."""
+        return self.accounts.first
+
+    @property
+    def note(self) -> str:
+        """What the specification rests on, in a sentence or two."""
+        who = _WHO[self.kind]
+        if self.source == "none":
+            return (
+                f"The file carries no {who} objects on {self.accounts}; the open items cannot be "
+                f"derived from it. Book balance {amounts.format(self.book_balance)}; supply the "
+                f"{who} ledger's open items to reconcile."
+            )
+        note = f"{len(self.items)} open item(s), {len(self.counterparties)} {who}(s)."
+        if self.unspecified_opening:
+            note += (
+                f" The opening balance {amounts.format(self.unspecified_opening)} is not "
+                f"specified per {who} (the file has no #OIB for these accounts)."
+            )
+        return note
 
     @property
     def counterparties(self) -> tuple[CounterpartyTotal, ...]:
@@ -215,6 +238,11 @@ def open_items_from_sie(
     return items, unassigned, used, bool(chosen)
 
 
+def _item_order(item: OpenItem) -> tuple[str, dt.date, str]:
+    """Items by counterparty, date (undated first) and invoice."""
+    return (item.counterparty_id, item.date or dt.date.min, item.invoice)
+
+
 def build_attachment(
     kind: AttachmentKind,
     accounts: AccountRange,
@@ -224,42 +252,22 @@ def build_attachment(
     unassigned: Decimal = ZERO,
     opening_given: bool = True,
 ) -> tuple[Attachment, list[Finding]]:
-    """Group the items per counterparty and reconcile them with the book balance."""
-    items = sorted(items, key=lambda i: (i.counterparty_id, i.date or dt.date.min, i.invoice))
+    """The items as the attachment of ``accounts``, reconciled with their book balance."""
     lines = list(tb.in_range(accounts))
-    book = sum((x.ub for x in lines), ZERO)
-    opening = ZERO if opening_given else sum((x.ib for x in lines), ZERO)
-    title = _TITLES[kind]
-    who = _WHO[kind]
-    findings: list[Finding] = []
-    if source == "none":
-        note = (
-            f"The file carries no {who} objects on {accounts}; the open items cannot be derived "
-            f"from it. Book balance {amounts.format(book)}; supply the {who} ledger's open items "
-            "to reconcile."
-        )
-        if book:
-            findings.append(finding("closing-attachment-unspecified", f"{title}: {note}"))
-    else:
-        parties = len({i.counterparty_id for i in items})
-        note = f"{len(items)} open item(s), {parties} {who}(s)."
-        if opening:
-            note += (
-                f" The opening balance {amounts.format(opening)} is not specified per {who} "
-                "(the file has no #OIB for these accounts)."
-            )
     attachment = Attachment(
         kind=kind,
-        title=title,
-        account=accounts.first,
         accounts=accounts,
-        book_balance=book,
-        items=tuple(items),
+        book_balance=sum((x.ub for x in lines), ZERO),
+        items=tuple(sorted(items, key=_item_order)),
         source=source,
         unassigned=unassigned,
-        unspecified_opening=opening,
-        note=note,
+        unspecified_opening=ZERO if opening_given else sum((x.ib for x in lines), ZERO),
     )
+    title, who = attachment.title, _WHO[kind]
+    book, opening = attachment.book_balance, attachment.unspecified_opening
+    findings: list[Finding] = []
+    if source == "none" and book:
+        findings.append(finding("closing-attachment-unspecified", f"{title}: {attachment.note}"))
     if source != "none" and attachment.difference:
         extra = (
             f"; rows without a {who} object sum to {amounts.format(unassigned)}"
