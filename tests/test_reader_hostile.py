@@ -27,6 +27,7 @@ from sie import amounts, cli
 from sie.findings import CATALOGUE
 from sie.syntax import Record
 from sie.validation import ImportSettings, load, scan_ledger, validate
+from tests.conftest import SAMPLES
 from tests.strategies import hostile_files
 
 HEAD = "#FLAGGA 0\r\n#PROGRAM test 1\r\n#FORMAT PC8\r\n#GEN 20250101\r\n#SIETYP 4\r\n"
@@ -522,3 +523,31 @@ def test_sie_validate_never_fails_and_never_prints_controls(data: bytes) -> None
     assert "internal-error" not in printed
     assert all(line.isprintable() for line in printed.splitlines())
     json.loads(printed.splitlines()[-1])
+
+
+_SAMPLE_LINES = (SAMPLES / "norrsken_ab_2025.se").read_bytes().split(b"\n")[:250]
+_PIECES = st.sampled_from(
+    [bytes([b]) for b in range(1, 0x20)]
+    + [b"\x7f", b"9" * 30, b"9" * 5000, b"0" * 20, b'"', b"{", b"}", b"\r", b"\n", b"-", b"."]
+    + [b",", b"#", b"\\", b" ", b"\xff", b"\x8e"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_SAMPLE_LINES) - 1), st.integers(0, 80), _PIECES, st.booleans()
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_mutated_real_files_end_in_findings(edits: list[tuple[int, int, bytes, bool]]) -> None:
+    """The fuzzing that found issue 8's failures: real lines with bytes put in or replaced."""
+    lines = list(_SAMPLE_LINES)
+    for index, at, piece, replace in edits:
+        line = lines[index]
+        at = min(at, len(line))
+        lines[index] = line[:at] + piece + line[at + (1 if replace else 0) :]
+    _checked(b"\n".join(lines))
