@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import attrs
 
 from sie import fields as fld
-from sie.checksum import Running
+from sie.checksum import Running, cp437
 from sie.fields import FieldReader, Report
 from sie.model import ObjectRef, Row, Voucher
 from sie.quoting import content
@@ -64,8 +65,8 @@ class VoucherBlocks:
         self._keep: Callable[[str, str], str] = (
             self._strings.setdefault if keep_vouchers else _first
         )
-        self._texts: dict[str, str] = {"": ""}  # raw text token -> its content
         self._raw_objects: dict[str, tuple[ObjectRef, ...]] = {"": ()}
+        self._object_texts: dict[str, str] = {}  # raw object list -> its items, joined
         self._block_rows = block_patterns()[1].findall
 
     # ------------------------------------------------------------------ the line path
@@ -144,7 +145,7 @@ class VoucherBlocks:
         date_field = rest[1] if n > 1 else ""
         row = Row(
             account=fld.required_text(f, 0, "account"),
-            amount=fields.amount(fld.need(rest, 0, "amount"), "amount", line),
+            amount=fields.required_amount(rest, 0, line),
             objects=objects,
             date=fields.date(fld.text(date_field, "date"), "transaction date")
             if date_field
@@ -258,9 +259,12 @@ class VoucherBlocks:
         (its ``#VER`` on line ``first``).
 
         Returns how many lines it took, or 0 when the block needs the line path
-        (anything unusual: nothing is changed then).
+        (anything unusual: nothing is changed then). While a ``#KSUMMA`` is open, the
+        block's records are added to it as :func:`sie.checksum.record_bytes` counts
+        them: label and field contents, from the same groups the model is built from
+        (tests/test_checksum_differential.py proves it equals the per-record checksum).
         """
-        if self._ver is not None or self.checksum.crc is not None:
+        if self._ver is not None:
             return 0
         series, number, date, text, reg_date, sign, rows_text = m.groups()
         day = self.fields.date_or_none
@@ -275,13 +279,16 @@ class VoucherBlocks:
         found = self._block_rows(rows_text)
         if len(found) != rows_text.count("\n"):
             return 0
+        series, number, text, sign = content(series), content(number), content(text), content(sign)
+        crc = self.checksum.crc
+        parts: list[str] | None = None
+        if crc is not None:  # the #VER's contents; a date here is bare (else: the line path)
+            parts = ["#VER", series, number, date, text, reg_date if registered else "", sign]
         # The rows, read with local names: this loop is where a large file's time goes.
         objects_get = self._raw_objects.get
+        listed_get = self._object_texts.get
         dates_get = self.fields.dates.get
-        texts = self._texts
-        texts_get = texts.get
         keep = self._keep
-        intern = self.keep_vouchers
         rows: list[Row] = []
         append = rows.append
         line = first + 1
@@ -297,11 +304,15 @@ class VoucherBlocks:
                 row_day = dates_get(rdate) or day(rdate)
                 if row_day is None:
                     return 0
-            row_text = texts_get(rtext)
-            if row_text is None:
-                row_text = content(rtext)
-                if intern:
-                    row_text = texts[rtext] = keep(row_text, row_text)
+            # Texts are shared by content: a cache by raw token would hold both.
+            row_text = content(rtext) if rtext else ""
+            row_text = keep(row_text, row_text)
+            count: Decimal | None = None
+            if quantity and quantity != '""':
+                count = Decimal(quantity)
+            else:
+                quantity = ""
+            row_sign = content(rsign) if rsign else ""
             append(
                 Row(
                     keep(account, account),
@@ -309,27 +320,40 @@ class VoucherBlocks:
                     refs,
                     row_day,
                     row_text,
-                    Decimal(quantity) if quantity and quantity != '""' else None,
-                    content(rsign) if rsign else "",
+                    count,
+                    row_sign,
                     line=line,
                 )
             )
-        series, text, sign = content(series), content(text), content(sign)
+            if parts is not None:
+                parts += (
+                    "#TRANS",
+                    account,
+                    listed_get(objects, ""),
+                    amount,
+                    rdate if row_day else "",
+                    row_text,
+                    quantity,
+                    row_sign,
+                )
+        if crc is not None:
+            self.checksum.crc = zlib.crc32(cp437("".join(parts or ())), crc)
         self._ver = (
             keep(series, series),
-            content(number),
+            number,
             when,
             keep(text, text),
             registered,
             keep(sign, sign),
         )
         self._ver_line = first
-        self._rows.extend(rows)
+        self._rows = rows  # (emptied by close)
         self._in_block = True
-        self.taken_rows += len(rows)
+        taken = len(rows)
+        self.taken_rows += taken
         self.taken_vouchers += 1
         self.close()
-        return len(rows) + 3
+        return taken + 3
 
     def _objects(self, raw: str, line: int) -> tuple[ObjectRef, ...] | None:
         """An object list's references from its raw text, remembered for next time."""
@@ -338,4 +362,5 @@ class VoucherBlocks:
             return None
         refs = self.fields.objects(items, line)
         self._raw_objects[raw] = refs
+        self._object_texts[raw] = "".join(items)  # what the list adds to a checksum
         return refs

@@ -9,10 +9,21 @@ the quote alone. The value is written as an unsigned decimal integer.
 
 from __future__ import annotations
 
+import codecs
 import zlib
 from collections.abc import Iterable, Sequence
 
 Field = str | tuple[str, ...]
+
+# Python's cp437 codec encodes through a dict, a lookup per character; a charmap built
+# from the same 256 characters gives the same bytes about ten times faster, which counts
+# when every record of a 100 MB file is checksummed.
+_CP437 = codecs.charmap_build(bytes(range(256)).decode("cp437"))
+
+
+def cp437(text: str) -> bytes:
+    """``text`` as CP437 bytes, a character CP437 lacks as ``?`` (``errors="replace"``)."""
+    return codecs.charmap_encode(text, "replace", _CP437)[0]  # type: ignore[attr-defined,no-any-return]
 
 
 def record_bytes(label: str, fields: Sequence[Field]) -> bytes:
@@ -23,7 +34,7 @@ def record_bytes(label: str, fields: Sequence[Field]) -> bytes:
             parts.extend(value)
         else:
             parts.append(value)
-    return "".join(parts).encode("cp437", errors="replace")
+    return cp437("".join(parts))
 
 
 def update(crc: int, label: str, fields: Sequence[Field]) -> int:

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 
 import sie
+from sie.blocks import VoucherBlocks
 from sie.checksum import ksumma
 from sie.syntax import Record, parse_line_lark
 from tests.conftest import SAMPLES, corpus_params
@@ -112,3 +113,20 @@ def test_block_checksum_on_the_samples(name: str) -> None:
 @given(voucher_files())
 def test_block_checksum_on_generated_voucher_files(data: bytes) -> None:
     assert_paths_agree(checksummed(data))
+
+
+def test_checksummed_blocks_are_taken_by_the_block_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checksum does not send the blocks to the line path (the speed issue 8 asks for)."""
+    taken: list[int] = []
+    original = VoucherBlocks.take
+
+    def counting(self: VoucherBlocks, m: re.Match[str], first: int) -> int:
+        result = original(self, m, first)
+        taken.append(result)
+        return result
+
+    monkeypatch.setattr(VoucherBlocks, "take", counting)
+    data = checksummed((SAMPLES / "norrsken_ab_2025.se").read_bytes())
+    result = sie.read(data)
+    assert sum(1 for t in taken if t) >= len(result.model.vouchers) - 5
+    assert computed(result) == computed(sie.read(data, fast=False))
