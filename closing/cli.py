@@ -13,20 +13,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 from closing import render
 from closing.appropriations import AssetInputs
 from closing.assets import ASSETS_HELP, AssetsError, read_assets
 from closing.pipeline import CloseReport, Status, balance_file, close_file
-from closing.rates import RATES
-from closing.settings import ClosingSettings, ReverseChoice
-from sie import amounts
+from closing.rates import DEFAULT_ADJUSTMENTS, RATES
+from closing.settings import ClosingSettings, parse_amount, parse_pfond, parse_reverse_pfond
+from closing.tax import parse_adjustment
 from sie.display import printable
 from sie.reader import size_mb
 from sie.validation import ImportSettings
 
+T = TypeVar("T")
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -43,48 +45,21 @@ class UsageError(Exception):
     """A problem with the command line or an input other than the SIE file."""
 
 
-def _amount_arg(value: str) -> Decimal:
-    """A non-negative amount in kronor and öre, range-checked as amounts in files are."""
-    try:
-        amount = amounts.check_ore(amounts.validate(value))
-    except amounts.InvalidAmount as exc:
-        raise argparse.ArgumentTypeError(f"{exc}; give kronor, e.g. 100000 or 1 234,50") from None
-    if amount < 0:
-        raise argparse.ArgumentTypeError(f"{value!r}: give the amount without a minus sign")
-    return amount
-
-
-def _pfond_arg(value: str) -> str | Decimal:
-    choice = value.strip().lower()
-    if choice in ("max", "none", "ingen"):
-        return "none" if choice == "ingen" else choice
-    try:
-        return _amount_arg(value)
-    except argparse.ArgumentTypeError as exc:
-        raise argparse.ArgumentTypeError(f"use max, none or an amount. {exc}") from None
-
-
-def _reverse_pfond_arg(value: str) -> ReverseChoice:
-    choice = value.strip().lower()
-    if choice in ("all", "cover-loss"):
-        return choice  # type: ignore[return-value]
-    try:
-        return _amount_arg(value)
-    except argparse.ArgumentTypeError as exc:
-        raise argparse.ArgumentTypeError(
-            f"use an amount (taken from the oldest fund first), all or cover-loss. {exc}"
-        ) from None
-
-
 def _gone(value: str) -> None:
     raise argparse.ArgumentTypeError("replaced by --reverse-pfond AMOUNT|all|cover-loss")
 
 
-def _size_arg(value: str) -> float:
-    try:
-        return size_mb(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _checked(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """``parse`` for argparse: its ``ValueError`` becomes the usage message."""
+
+    def run(value: str) -> T:
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    run.__name__ = parse.__name__
+    return run
 
 
 def _year_arg(value: str) -> int:
@@ -108,7 +83,7 @@ def add_close_options(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add(
         "--pfond",
-        type=_pfond_arg,
+        type=_checked(parse_pfond),
         default="max",
         metavar="max|none|AMOUNT",
         help="new periodiseringsfond: the maximum (default), none, or an amount "
@@ -116,7 +91,7 @@ def add_close_options(parser: argparse.ArgumentParser) -> None:
     )
     add(
         "--reverse-pfond",
-        type=_reverse_pfond_arg,
+        type=_checked(parse_reverse_pfond),
         default=None,
         metavar="AMOUNT|all|cover-loss",
         help="voluntary reversal of periodiseringsfonder, oldest fund first, after the "
@@ -131,8 +106,17 @@ def add_close_options(parser: argparse.ArgumentParser) -> None:
     )
     add("--assets", metavar="FILE", help="JSON file with the inventarier inputs (format below)")
     add(
+        "--adjust",
+        type=_checked(parse_adjustment),
+        action="append",
+        default=[],
+        metavar="ACCOUNT=FIELD",
+        help="tax adjustment of an account (repeatable): 4.3b/4.3c add back a cost, 4.5b/4.5c "
+        "deduct an income, none drops a default; sub-accounts follow their parent",
+    )
+    add(
         "--previous-deficit",
-        type=_amount_arg,
+        type=_checked(parse_amount),
         default=Decimal("0"),
         metavar="AMOUNT",
         help="unused tax deficit (underskott) from the previous year, INK2S 4.14a",
@@ -155,6 +139,7 @@ def close_inputs(args: argparse.Namespace) -> tuple[ClosingSettings, AssetInputs
         force=args.force,
         previous_deficit=args.previous_deficit,
         rates_year=args.rates_year,
+        adjustments={**DEFAULT_ADJUSTMENTS, **dict(getattr(args, "adjust", []))},
     )
     try:
         assets = read_assets(args.assets) if args.assets else None
@@ -177,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument(
         "--max-size-mb",
-        type=_size_arg,
+        type=_checked(size_mb),
         default=ImportSettings().max_size_mb,
         metavar="N",
         help="refuse files larger than this (default %(default)g MB)",

@@ -124,6 +124,7 @@ DEFAULT_ADJUSTMENTS: dict[str, str] = {
     "8080": "4.5c",  # Återföringar av nedskrivningar (koncernföretag), mirror of 8070
     "8180": "4.5c",  # Återföringar av nedskrivningar (intresseföretag), mirror of 8170
     "8280": "4.5c",  # Återföringar av nedskrivningar (övriga ägarintressen), mirror of 8270
+    "8254": "4.5c",  # Skattefria ränteintäkter, långfristiga tillgångar
     "8314": "4.5c",  # Skattefria ränteintäkter (skattekontot)
 }
 

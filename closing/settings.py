@@ -128,6 +128,42 @@ def _deficit(value: str | int | Decimal) -> Decimal:
     return _amount(value, "previous_deficit must be an amount in kronor")
 
 
+def parse_amount(text: str) -> Decimal:
+    """A non-negative amount in kronor and öre as a user types it (``1 234,50``); a
+    ``ValueError`` says what is wrong (a command line shows it as the usage error)."""
+    try:
+        amount = amounts.check_ore(amounts.validate(text))
+    except amounts.InvalidAmount as exc:
+        raise ValueError(f"{exc}; give kronor, e.g. 100000 or 1 234,50") from None
+    if amount < 0:
+        raise ValueError(f"{text!r}: give the amount without a minus sign")
+    return amount
+
+
+def parse_pfond(text: str) -> PfondChoice:
+    """``max``, ``none`` (or ``ingen``) or an amount, as a user types it."""
+    choice = text.strip().lower()
+    if choice in ("max", "none", "ingen"):
+        return "none" if choice == "ingen" else choice  # type: ignore[return-value]
+    try:
+        return parse_amount(text)
+    except ValueError as exc:
+        raise ValueError(f"use max, none or an amount. {exc}") from None
+
+
+def parse_reverse_pfond(text: str) -> ReverseChoice:
+    """An amount (oldest fund first), ``all`` or ``cover-loss``, as a user types it."""
+    choice = text.strip().lower()
+    if choice in ("all", "cover-loss"):
+        return choice  # type: ignore[return-value]
+    try:
+        return parse_amount(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"use an amount (taken from the oldest fund first), all or cover-loss. {exc}"
+        ) from None
+
+
 @attrs.frozen(slots=True)
 class ClosingSettings:
     """How to close: choices, limits and accounts. ``ClosingSettings()`` closes the

@@ -25,12 +25,52 @@ from closing.findings import Finding, finding
 from closing.rates import INK2S_FIELDS, TaxYearRates, floor_to, truncate_to
 from closing.settings import ClosingSettings, PfondChoice
 from closing.trial_balance import TrialBalance
-from sie import amounts
+from sie import amounts, bas
 from sie.amounts import KRONA, ZERO, cents
 
 #: Account names that say the amount is not deductible or not taxable (BAS wording:
-#: "ej avdragsgill", "ej avdragsgilla", "ej skattepliktig", "icke avdragsgill" …).
-NAMED_NOT_DEDUCTIBLE = re.compile(r"\b(ej|icke|inte)\s+(avdragsgill|skattepliktig)", re.IGNORECASE)
+#: "ej avdragsgill", "ej avdragsgilla", "ej skattepliktig", "icke avdragsgill",
+#: "skattefria ränteintäkter" …).
+NAMED_NOT_DEDUCTIBLE = re.compile(
+    r"\b(ej|icke|inte)\s+(avdragsgill|skattepliktig)|\bskattefri", re.IGNORECASE
+)
+#: The INK2S fields a tax adjustment may name, and ``none`` (no adjustment: drops a default).
+ADJUSTMENT_FIELDS = ("4.3b", "4.3c", "4.5b", "4.5c")
+NO_ADJUSTMENT = "none"
+
+
+def _parents(account: str) -> list[str]:
+    """``account``, its four-digit parent (60721 → 6072) and that one's BAS group
+    account (8271 → 8270): where a mapping for it is looked up, nearest first."""
+    found = bas.head(account)
+    if found is None:
+        return [account]
+    return list(dict.fromkeys((account, found, found[:3] + "0")))
+
+
+def adjustment_field(account: str, mapping: Mapping[str, str]) -> str | None:
+    """The INK2S field ``mapping`` gives ``account``: its own entry, else its parent's
+    (sub-account 60721 → 6072, 8271 → group account 8270); ``None`` for none."""
+    field = next((mapping[a] for a in _parents(account) if a in mapping), None)
+    return None if field in (None, NO_ADJUSTMENT) else field
+
+
+def parse_adjustment(text: str) -> tuple[str, str]:
+    """``ACCOUNT=FIELD`` as a user types it (``6072=4.3c``, ``8314=none``); a
+    ``ValueError`` says what is wrong."""
+    account, sep, field = text.partition("=")
+    account, field = account.strip(), field.strip().lower()
+    if not sep or bas.head(account) is None or not account.isdigit():
+        raise ValueError(f"{text!r}: give ACCOUNT=FIELD, e.g. 6072=4.3c")
+    if field not in (*ADJUSTMENT_FIELDS, NO_ADJUSTMENT):
+        allowed = ", ".join((*ADJUSTMENT_FIELDS, NO_ADJUSTMENT))
+        raise ValueError(f"{text!r}: the field must be one of {allowed}")
+    return account, field
+
+
+def _covered(account: str, mapping: Mapping[str, str]) -> bool:
+    """Whether ``mapping`` decides ``account`` (itself or a parent), ``none`` included."""
+    return any(a in mapping for a in _parents(account))
 
 
 @attrs.frozen(slots=True)
@@ -50,12 +90,13 @@ class Adjustment:
 
 
 def adjustments(tb: TrialBalance, mapping: Mapping[str, str]) -> tuple[Adjustment, ...]:
-    """Adjustments for every mapped account that moved during the year."""
+    """Adjustments for every mapped account (or sub-account of a mapped parent) that
+    moved during the year, in account order."""
     out = []
-    for account, field in sorted(mapping.items()):
-        line = tb.line(account)
-        if line is not None and line.ub:
-            out.append(Adjustment(account, line.name, field, line.ub))
+    for line in sorted(tb.lines, key=lambda x: x.account):
+        field = adjustment_field(line.account, mapping)
+        if field is not None and line.ub:
+            out.append(Adjustment(line.account, line.name, field, line.ub))
     return tuple(out)
 
 
@@ -65,13 +106,18 @@ def unmapped_adjustments(tb: TrialBalance, mapping: Mapping[str, str]) -> list[F
     return [
         finding(
             "closing-adjustment-unmapped",
-            f"Account {x.account} {x.name!r} moved by {x.ub} and its name says it is not "
-            "deductible or not taxable, but no tax adjustment covers it, so it counts as "
-            "deductible/taxable. If the name is right, add it to ClosingSettings.adjustments "
-            '(e.g. "4.3c" to add back a cost, "4.5c" to deduct an income).',
+            f"Account {x.account} {x.name!r} moved by {amounts.format(x.ub)} and its name "
+            "says it is not deductible or not taxable, but no tax adjustment covers it, so it "
+            "counts as deductible/taxable. If the name is right, map it: on the command line "
+            f"--adjust {x.account}=4.3c to add back a cost or --adjust {x.account}=4.5c to "
+            f"deduct an income (--adjust {x.account}=none if it is taxable after all); in the "
+            "library ClosingSettings.adjustments.",
         )
         for x in tb.lines
-        if x.is_result and x.ub and x.account not in mapping and NAMED_NOT_DEDUCTIBLE.search(x.name)
+        if x.is_result
+        and x.ub
+        and not _covered(x.account, mapping)
+        and NAMED_NOT_DEDUCTIBLE.search(x.name)
     ]
 
 
@@ -260,10 +306,14 @@ def _allocation(choice: PfondChoice, room: Decimal, findings: list[Finding]) -> 
 
 
 __all__ = [
+    "ADJUSTMENT_FIELDS",
+    "NO_ADJUSTMENT",
     "Adjustment",
     "TaxComputation",
+    "adjustment_field",
     "adjustments",
     "compute_tax",
+    "parse_adjustment",
     "surplus_before_allocation",
     "unmapped_adjustments",
 ]

@@ -943,3 +943,36 @@ def test_a_simulated_forced_closing_writes_no_sru_files(
     assert "[closing-sru-draft]" in text and "for filing" not in text
     for reason in ("simulation", "forced", "no SRU tables for tax year 2014"):
         assert reason in text
+
+
+def test_adjust_maps_accounts_to_ink2s_fields_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [
+        ("3001", "Försäljning", "-100000.00"),
+        ("6999", "Övrigt, ej avdragsgill", "1234.00"),
+        ("3995", "Bidrag, ej skattepliktigt", "-500.00"),
+        ("8314", "Skattefria ränteintäkter", "-150.00"),
+    ]
+    sie_file = small_company(tmp_path / "adj.se", rows)
+    out = str(tmp_path / "out")
+    code, data = run_json(capsys, "close", str(sie_file), "--out", out)
+    assert code == 0
+    unmapped = [
+        f["message"] for f in data["findings"] if f["code"] == "closing-adjustment-unmapped"
+    ]
+    assert len(unmapped) == 2 and "--adjust 6999=4.3c" in unmapped[1] and "1 234,00" in unmapped[1]
+    # By hand: result 100 000 − 1 234 + 500 + 150 = 99 416; + 1 234 (4.3c) − 500 (4.5c),
+    # 8314's default dropped: surplus 100 150.
+    argv = ("--adjust", "6999=4.3c", "--adjust", "3995=4.5c", "--adjust", "8314=none")
+    code, data = run_json(capsys, "close", str(sie_file), "--out", out, *argv)
+    assert code == 0
+    assert (data["non_deductible"], data["non_taxable"], data["surplus"]) == (
+        "1234.00",
+        "500.00",
+        "100150.00",
+    )
+    assert not [f for f in data["findings"] if f["code"] == "closing-adjustment-unmapped"]
+    for bad in ("6999=4.4", "6999", "x=4.3c"):
+        code, _out, err = run(capsys, "close", str(sie_file), "--out", out, "--adjust", bad)
+        assert code == 2 and "--adjust" in err

@@ -6,11 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from closing import RATES, ClosingSettings, trial_balance
-from closing.tax import Adjustment, adjustments, compute_tax, unmapped_adjustments
+from closing.tax import (
+    Adjustment,
+    adjustments,
+    compute_tax,
+    parse_adjustment,
+    unmapped_adjustments,
+)
 from sie.model import Account
 from tests.closing_support import dec, ledger
 
@@ -183,3 +190,53 @@ def test_adjustments_from_the_trial_balance_and_unmapped_names() -> None:
     assert all("ClosingSettings.adjustments" in f.message for f in warned)
     assert unmapped_adjustments(tb, {**mapping, "6998": "4.3c", "3999": "4.5c"}) == []
     assert Adjustment("6072", "", "4.3c", dec(1)).field_title.startswith("Andra bokförda kostnader")
+
+
+def test_sub_accounts_map_by_their_parent_and_skattefri_names_are_noticed() -> None:
+    """60721 follows 6072 (4.3c), 8271 its group account 8270 (4.3b), 8254 is a default
+    (4.5c); 8256 'Skattefria …' is named so but unmapped: a warning with --adjust."""
+    model = ledger(
+        2025,
+        ib={"1930": 10_000, "2091": -10_000},
+        entries=[
+            ("Representation", [("60721", 1_200), ("1930", -1_200)]),
+            ("Nedskrivning", [("8271", 3_000), ("1930", -3_000)]),
+            ("Ränta", [("1930", 75), ("8254", -75)]),
+            ("Ränta", [("1930", 1_234.5), ("8256", -1_234.5)]),
+        ],
+    )
+    names = {
+        "60721": "Representation kunder",
+        "8271": "Nedskrivningar av andelar",
+        "8254": "Skattefria ränteintäkter, långfristiga tillgångar",
+        "8256": "Skattefria räntor, övrigt",
+        "1930": "Bank",
+    }
+    model = attrs.evolve(model, accounts=tuple(Account(a, n) for a, n in names.items()))
+    tb = trial_balance(model)
+    mapping = ClosingSettings().adjustments
+    assert [(a.account, a.field, a.amount) for a in adjustments(tb, mapping)] == [
+        ("60721", "4.3c", dec(1_200)),
+        ("8254", "4.5c", dec(-75)),
+        ("8271", "4.3b", dec(3_000)),
+    ]
+    [warned] = unmapped_adjustments(tb, mapping)
+    assert "8256" in warned.message and "-1 234,50" in warned.message
+    assert (
+        "--adjust 8256=4.5c" in warned.message and "ClosingSettings.adjustments" in warned.message
+    )
+    # 'none' drops a default and silences the warning; an own entry beats the parent's.
+    dropped = {**mapping, "8254": "none", "8256": "none", "60721": "4.5c"}
+    assert [(a.account, a.field) for a in adjustments(tb, dropped)] == [
+        ("60721", "4.5c"),
+        ("8271", "4.3b"),
+    ]
+    assert unmapped_adjustments(tb, dropped) == []
+
+
+def test_parse_adjustment() -> None:
+    assert parse_adjustment("6072=4.3C") == ("6072", "4.3c")
+    assert parse_adjustment(" 60721 = none ") == ("60721", "none")
+    for bad in ("6072", "6072=4.4", "DIFF=4.3c", "=4.3c", "607=4.3c"):
+        with pytest.raises(ValueError, match=r"6072=4\.3c|must be one of"):
+            parse_adjustment(bad)
