@@ -8,6 +8,7 @@ lack its dates (4I files), so the span functions take ``None`` parts and say
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Protocol
@@ -80,11 +81,24 @@ def months(start: dt.date, end: dt.date) -> int:
 
 
 def months_later(day: dt.date, count: int) -> dt.date:
-    """The same day ``count`` months later (the month's last day when it is shorter)."""
+    """The same day ``count`` months later (the month's last day when it is shorter);
+    ``datetime.date.max`` when that lies beyond the calendar's last year (9999), so
+    that a date from a file (``#RAR 0 99990101 99991231``) never makes it raise."""
     month = day.month - 1 + count
     year, month = day.year + month // 12, month % 12 + 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def longer_than(start: dt.date, end: dt.date, count: int) -> bool:
+    """Whether the days ``start``–``end`` (both included) span more than ``count`` months:
+    ``end`` reaches the same day ``count`` months after ``start``."""
+    month = start.month - 1 + count
+    year = start.year + month // 12
+    return year <= dt.MAXYEAR and end >= months_later(start, count)
 
 
 def start_of(year: Span) -> dt.date:
@@ -112,6 +126,7 @@ __all__ = [
     "from_sie",
     "is_sie_date",
     "iso",
+    "longer_than",
     "months",
     "months_later",
     "months_of",

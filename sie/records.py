@@ -385,8 +385,8 @@ def _rar(b: Builder, rec: Record) -> None:
             raise BadField(
                 f"year {index} ends on {end.isoformat()}, before it starts on {start.isoformat()}"
             )
-        longest = dates.months_later(start, MAX_YEAR_MONTHS) - dt.timedelta(days=1)
-        if end > longest:
+        if dates.longer_than(start, end, MAX_YEAR_MONTHS):
+            longest = dates.months_later(start, MAX_YEAR_MONTHS) - dt.timedelta(days=1)
             b.report(
                 "year-too-long",
                 f"#RAR {index} runs {start.isoformat()} – {end.isoformat()}, longer than "

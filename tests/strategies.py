@@ -495,7 +495,9 @@ def digit_runs() -> st.SearchStrategy[str]:
     )
 
 
-_NUMBERS = st.sampled_from(("3", "0", "1", "-1", "2026", "20250101", "202501", "1.00", "1,5"))
+_NUMBERS = st.sampled_from(
+    ("3", "0", "1", "-1", "2026", "20250101", "202501", "1.00", "1,5", "99991231", "00010101")
+)
 
 
 def hostile_fields() -> st.SearchStrategy[str]:
@@ -556,6 +558,12 @@ _FILE_LINE = st.one_of(
     hostile_lines(),
     st.sampled_from(("{", "}", " { ", "#VER A 1 20250101", "#KSUMMA", "")),
     st.sampled_from(("#RAR 0 20250101 20251231", "#RAR 0 20251231 20250101")),
+    st.builds(
+        "#RAR {} {} {}".format,
+        st.sampled_from(("0", "-1", "1")),
+        st.sampled_from(("99980601", "99990101", "00010101", "20240701", '""')),
+        st.sampled_from(("99991231", "00011231", "20251231", "20260101", '""')),
+    ),
     hostile_blocks(),
 )
 _FIRST_LINE = st.sampled_from(("#FLAGGA 0", "#flagga 1", "\ufeff#FLAGGA 0", "#KSUMMA"))
