@@ -79,6 +79,11 @@ def integer(value: Field, what: str) -> int:
     return int(match.group(1) + match.group(2))
 
 
+def required_integer(fields: tuple[Field, ...], index: int, what: str) -> int:
+    """Whole-number field ``index``, which the record must have."""
+    return integer(need(fields, index, what), what)
+
+
 def date(value: str, what: str) -> dt.date:
     """A date ``YYYYMMDD`` that the calendar has."""
     if not dates.is_sie_date(value):
@@ -186,6 +191,10 @@ class FieldReader:
                 None,
             )
         return result
+
+    def required_amount(self, fields: tuple[Field, ...], index: int, line: int) -> Decimal:
+        """Amount field ``index``, which the record must have."""
+        return self.amount(need(fields, index, "amount"), "amount", line)
 
     def optional_amount(
         self, fields: tuple[Field, ...], index: int, what: str, line: int

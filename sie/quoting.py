@@ -9,6 +9,7 @@ its fast path and the writer all use these functions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 #: A value that can be written without quotes: no blank space, quote or brace, and
 #: not starting with ``#`` (it would read as a label).
@@ -26,6 +27,21 @@ def unquote(token: str) -> tuple[str, bool]:
     assert match is not None  # every quoted token has this shape
     body, closing = match.groups()
     return body.replace('\\"', '"'), bool(closing)
+
+
+def contents(tokens: Iterable[str | None]) -> tuple[list[str], bool]:
+    """The contents of ``tokens`` up to the first ``None`` (an absent field), and
+    whether a quote among them was left open."""
+    out: list[str] = []
+    unterminated = False
+    for raw in tokens:
+        if raw is None:
+            break
+        if raw[0] == '"':
+            raw, closed = unquote(raw)
+            unterminated = unterminated or not closed
+        out.append(raw)
+    return out, unterminated
 
 
 def content(raw: str | None) -> str:
@@ -53,4 +69,4 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-__all__ = ["content", "is_bare", "quote", "unquote"]
+__all__ = ["content", "contents", "is_bare", "quote", "unquote"]

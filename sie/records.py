@@ -316,7 +316,7 @@ def _text(key: str) -> Handler:
 
 
 def _flagga(b: Builder, rec: Record) -> None:
-    flag = fld.integer(fld.need(rec.fields, 0, "flag"), "flag")
+    flag = fld.required_integer(rec.fields, 0, "flag")
     b.set("flag", flag, rec.line)
     if flag == 1:
         b.report(
@@ -342,7 +342,7 @@ def _gen(b: Builder, rec: Record) -> None:
 
 
 def _sietyp(b: Builder, rec: Record) -> None:
-    value = fld.integer(fld.need(rec.fields, 0, "SIE type"), "SIE type")
+    value = fld.required_integer(rec.fields, 0, "SIE type")
     if value not in (1, 2, 3, 4):
         raise BadField(f"SIE type {value} is not 1, 2, 3 or 4")
     b.set("sie_type", value, rec.line)
@@ -367,7 +367,7 @@ def _adress(b: Builder, rec: Record) -> None:
 
 def _rar(b: Builder, rec: Record) -> None:
     f = rec.fields
-    index = fld.integer(fld.need(f, 0, "year index"), "year index")
+    index = fld.required_integer(f, 0, "year index")
     start = b.fields.optional_date(f, 1, "start date")
     end = b.fields.optional_date(f, 2, "end date")
     known = b.years.get(index)
@@ -398,7 +398,7 @@ def _rar(b: Builder, rec: Record) -> None:
 
 
 def _taxar(b: Builder, rec: Record) -> None:
-    b.set("tax_year", fld.integer(fld.need(rec.fields, 0, "tax year"), "tax year"), rec.line)
+    b.set("tax_year", fld.required_integer(rec.fields, 0, "tax year"), rec.line)
 
 
 def _omfattn(b: Builder, rec: Record) -> None:
@@ -432,22 +432,22 @@ def _sru(b: Builder, rec: Record) -> None:
 
 def _dim(b: Builder, rec: Record) -> None:
     f = rec.fields
-    number = fld.integer(fld.need(f, 0, "dimension number"), "dimension number")
+    number = fld.required_integer(f, 0, "dimension number")
     name = fld.optional_text(f, 1, "name")
     b.dimensions[number] = Dimension(number, name, line=rec.line)
 
 
 def _underdim(b: Builder, rec: Record) -> None:
     f = rec.fields
-    number = fld.integer(fld.need(f, 0, "dimension number"), "dimension number")
-    parent = fld.integer(fld.need(f, 2, "superdimension"), "superdimension")
+    number = fld.required_integer(f, 0, "dimension number")
+    parent = fld.required_integer(f, 2, "superdimension")
     name = fld.required_text(f, 1, "name")
     b.dimensions[number] = Dimension(number, name, parent, line=rec.line)
 
 
 def _objekt(b: Builder, rec: Record) -> None:
     f = rec.fields
-    dim = fld.integer(fld.need(f, 0, "dimension number"), "dimension number")
+    dim = fld.required_integer(f, 0, "dimension number")
     obj_id = fld.required_text(f, 1, "object id")
     name = fld.optional_text(f, 2, "name")
     b.objects[(dim, obj_id)] = Object(dim, obj_id, name, line=rec.line)
@@ -460,9 +460,9 @@ def _balance(b: Builder, rec: Record) -> None:
     b.balances.append(
         Balance(
             kind=rec.label[1:],  # type: ignore[arg-type]
-            year=fld.integer(fld.need(f, 0, "year index"), "year index"),
+            year=fld.required_integer(f, 0, "year index"),
             account=fld.required_text(f, 1, "account"),
-            amount=b.fields.amount(fld.need(f, 2, "amount"), "amount", line),
+            amount=b.fields.required_amount(f, 2, line),
             quantity=b.fields.optional_amount(f, 3, "quantity", line),
             line=line,
         )
@@ -479,16 +479,13 @@ def _object_balance(b: Builder, rec: Record) -> None:
     objects = b.fields.objects(items, line)
     if not objects:
         raise BadField("the object list is empty; an object balance needs one object")
+    year = fld.required_integer(f, 0, "year index")
+    account = fld.required_text(f, 1, "account")
+    amount = b.fields.required_amount(f, 3, line)
+    quantity = b.fields.optional_amount(f, 4, "quantity", line)
+    kind = rec.label[1:]
     b.object_balances.append(
-        ObjectBalance(
-            kind=rec.label[1:],  # type: ignore[arg-type]
-            year=fld.integer(fld.need(f, 0, "year index"), "year index"),
-            account=fld.required_text(f, 1, "account"),
-            object=objects[0],
-            amount=b.fields.amount(fld.need(f, 3, "amount"), "amount", line),
-            quantity=b.fields.optional_amount(f, 4, "quantity", line),
-            line=line,
-        )
+        ObjectBalance(kind, year, account, objects[0], amount, quantity, line=line)  # type: ignore[arg-type]
     )
 
 
@@ -504,10 +501,10 @@ def _period_balance(b: Builder, rec: Record) -> None:
     b.period_balances.append(
         PeriodBalance(
             kind=rec.label[1:],  # type: ignore[arg-type]
-            year=fld.integer(fld.need(f, 0, "year index"), "year index"),
+            year=fld.required_integer(f, 0, "year index"),
             period=period,
             account=fld.required_text(f, 2, "account"),
-            amount=b.fields.amount(fld.need(f, 4, "amount"), "amount", line),
+            amount=b.fields.required_amount(f, 4, line),
             object=objects[0] if objects else None,
             quantity=b.fields.optional_amount(f, 5, "quantity", line),
             line=line,

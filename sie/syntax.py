@@ -18,7 +18,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from sie import amounts
-from sie.quoting import unquote
+from sie.quoting import contents, unquote
 
 #: A field value: text, or the items of an object list ``{dim obj ...}``.
 Field = str | tuple[str, ...]
@@ -238,34 +238,15 @@ def parse_line(text: str, line: int = 0) -> Line:
         if account[0] == '"':
             account, closed = unquote(account)
             unterminated = not closed
-        items: list[str] = []
-        if objects:
-            for raw in fast.items.findall(objects):
-                if raw[0] == '"':
-                    raw, closed = unquote(raw)
-                    unterminated = unterminated or not closed
-                items.append(raw)
-        fields: list[Field] = [account, tuple(items)]
-        for raw in groups[3:]:
-            if raw is None:
-                break
-            if raw[0] == '"':
-                raw, closed = unquote(raw)
-                unterminated = unterminated or not closed
-            fields.append(raw)
+        items, open_item = contents(fast.items.findall(objects)) if objects else ([], False)
+        rest, open_field = contents(groups[3:])
+        fields: list[Field] = [account, tuple(items), *rest]
+        unterminated = unterminated or open_item or open_field
         return Record(label.upper(), tuple(fields), line, unterminated)
     m = fast.flat.fullmatch(text)
     if m is not None:
         groups = m.groups()
-        unterminated = False
-        flat: list[Field] = []
-        for raw in groups[1:]:
-            if raw is None:
-                break
-            if raw[0] == '"':
-                raw, closed = unquote(raw)
-                unterminated = unterminated or not closed
-            flat.append(raw)
+        flat, unterminated = contents(groups[1:])
         return Record(groups[0].upper(), tuple(flat), line, unterminated)
     stripped = text.strip(" \t\r\f\v")
     if not stripped:
