@@ -102,9 +102,11 @@ class CloseReport:
 
 
 def closing_refusal(result: ClosingResult) -> str:
-    """Why the engine refused: the messages of its errors."""
-    errors = [f.message for f in result.findings if f.severity == "error"]
-    return " ".join(errors) or "see the findings"
+    """Why the engine refused: the messages of its errors, each reason once (the
+    closing-refused summary only when nothing more specific says why)."""
+    errors = [f for f in result.findings if f.severity == "error"]
+    specific = [f.message for f in errors if f.code != "closing-refused"]
+    return " ".join(specific or [f.message for f in errors]) or "see the findings"
 
 
 def close_file(

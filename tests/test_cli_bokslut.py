@@ -976,3 +976,13 @@ def test_adjust_maps_accounts_to_ink2s_fields_from_the_command_line(
     for bad in ("6999=4.4", "6999", "x=4.3c"):
         code, _out, err = run(capsys, "close", str(sie_file), "--out", out, "--adjust", bad)
         assert code == 2 and "--adjust" in err
+
+
+def test_a_refused_closing_states_its_reason_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sie2 = corpus_file("Sie2.se")
+    code, out, _err = run(capsys, "close", str(sie2), "--rates-year", "2025")
+    assert code == 1
+    assert out.count("does not sum to zero") == 1 and "(closing-unbalanced)" not in out
+    assert "-33 125,72" in out
