@@ -109,7 +109,12 @@ def start_of(year: Span) -> dt.date:
     if year.end is None:
         raise ValueError("a financial year without an end date has no start either")
     end = year.end
-    return (dt.date(end.year - 1, end.month, 1) + dt.timedelta(days=32)).replace(day=1)
+    first_year, first_month = end.year - 1, end.month + 1  # the month after, a year before
+    if first_month == 13:
+        first_year, first_month = end.year, 1
+    if first_year < dt.MINYEAR:  # a file's year 1: the calendar has no year 0
+        return dt.date.min
+    return dt.date(first_year, first_month, 1)
 
 
 def months_of(year: Span) -> int:

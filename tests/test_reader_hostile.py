@@ -555,3 +555,11 @@ def test_mutated_real_files_end_in_findings(edits: list[tuple[int, int, bytes, b
         at = min(at, len(line))
         lines[index] = line[:at] + piece + line[at + (1 if replace else 0) :]
     _checked(b"\n".join(lines))
+
+
+def test_a_year_without_start_in_the_calendars_first_year_has_a_start() -> None:
+    # 4I files may give only the end; the assumed twelve-month year cannot begin in year 0.
+    result = read(HEAD + '#RAR 0 "" 00011231\r\n#RAR -1 "" 20250630\r\n')
+    year, previous = result.model.years
+    assert sie_dates.start_of(year) == sie_dates.from_sie("00010101")
+    assert sie_dates.start_of(previous) == sie_dates.from_sie("20240701")
