@@ -6,13 +6,16 @@ year, series, chart, locked period), checks every voucher against it
 then lists the series' vouchers on the closing date ONCE, skips every voucher
 whose marker is already there (:mod:`fortnox_bridge.markers`), and posts the
 rest one by one. A POST that may have committed (timeout, 5xx, dropped
-connection) is never sent again blindly: the series is listed again and the
-marker decides. The result says which numbers Fortnox assigned.
+connection) is never sent again in the same run: the series is listed again,
+waiting longer than the client's timeout between looks, and when the marker is
+still missing the push stops and asks to be run again later. The result says
+which numbers Fortnox assigned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -35,9 +38,10 @@ from sie.model import Voucher
 #: The series closing vouchers go to unless configured otherwise: Fortnox's own
 #: closing tool posts to series I, a manual series exempt from the period lock.
 DEFAULT_SERIES = "I"
-#: How many times one voucher is looked for and posted again after a POST that
-#: may have committed but was not found on the next listing.
-MAX_ATTEMPTS = 4
+#: How many times a voucher is looked for after a POST that may have committed
+#: (the first at once, the others each after more than the client's timeout). It is
+#: never posted again in the same run.
+LOOKS = 4
 
 Status = Literal["posted", "existing"]
 Progress = Callable[[str], None]
@@ -170,44 +174,67 @@ def _conflicts(plan: Sequence[Marked], listed: dict[str, Any], closing_id: str) 
     return problems
 
 
+def _look_again(
+    client: Any, year: int, m: Marked, day: dt.date, sleep: Callable[[float], Any]
+) -> Any | None:
+    """After a POST that may have committed: look for the marker now, then a few more
+    times, each after waiting longer than the client's timeout (a server that was still
+    working when the client gave up has finished by then). The voucher found, or None."""
+    wait = _timeout(client) + 1.0
+    for look in range(LOOKS):
+        if look:
+            sleep(wait)
+        found = _listed(client, year, m.value.series, day).get(m.marker)
+        if found is not None:
+            return found
+    return None
+
+
 def _post_one(
-    client: Any, year: int, m: Marked, index: int, day: dt.date
+    client: Any, year: int, m: Marked, index: int, day: dt.date, sleep: Callable[[float], Any]
 ) -> tuple[int, int, Status] | Problem:
-    """Post one voucher; after an answer that may hide a commit, list and look for
-    its marker before posting again. Returns (number, year, status) or a problem."""
+    """Post one voucher ONCE. When the answer may hide a commit, look for its marker
+    (:func:`_look_again`) and never post it again in this run. Returns (number, year,
+    status) or a problem."""
     body = dumps(to_fortnox(m.value))
-    for _attempt in range(MAX_ATTEMPTS):
-        try:
-            answer = client.post("/3/vouchers", body, params={"financialyear": year})
-        except MayHaveCommitted:
-            found = _listed(client, year, m.value.series, day).get(m.marker)
-            if found is not None:
-                return int(found.number), int(found.year or year), "posted"
-            continue  # not committed: posting again cannot duplicate it
-        except RequestError as exc:
-            return Problem(
-                "fortnox-refused",
-                f"Fortnox refused the voucher: {exc.message}"
-                + (f" (code {exc.code})" if exc.code is not None else ""),
-                index,
-                m.value.description[:40],
-            )
-        got = from_fortnox(answer)
-        if got.number is None:
-            return Problem(
-                "fortnox-refused",
-                "Fortnox answered without a voucher number; run push again to look for it",
-                index,
-                m.value.description[:40],
-            )
-        return got.number, got.year or year, "posted"
-    return Problem(
-        "fortnox-refused",
-        f"the voucher could not be confirmed after {MAX_ATTEMPTS} attempts (Fortnox kept "
-        "failing and the voucher was not found); run push again — it posts only what is missing",
-        index,
-        m.value.description[:40],
-    )
+    try:
+        answer = client.post("/3/vouchers", body, params={"financialyear": year})
+    except MayHaveCommitted as exc:
+        found = _look_again(client, year, m, day, sleep)
+        if found is not None:
+            return int(found.number), int(found.year or year), "posted"
+        return Problem(
+            "fortnox-unconfirmed",
+            f"the voucher may have been stored ({exc.message}) but it is not in the series "
+            "yet; it was NOT posted again. Run push again later: it posts only what is "
+            "missing and finds this voucher if Fortnox stored it",
+            index,
+            m.value.description[:40],
+        )
+    except RequestError as exc:
+        return Problem(
+            "fortnox-refused",
+            f"Fortnox refused the voucher: {exc.message}"
+            + (f" (code {exc.code})" if exc.code is not None else ""),
+            index,
+            m.value.description[:40],
+        )
+    got = from_fortnox(answer)
+    if got.number is None:
+        return Problem(
+            "fortnox-refused",
+            "Fortnox answered without a voucher number; run push again to look for it",
+            index,
+            m.value.description[:40],
+        )
+    return got.number, got.year or year, "posted"
+
+
+def _timeout(client: Any) -> float:
+    """The client's read timeout in seconds (30 when it cannot be told)."""
+    timeout = getattr(getattr(client, "http", None), "timeout", None)
+    read = getattr(timeout, "read", None)
+    return float(read) if isinstance(read, int | float) else 30.0
 
 
 def plan(
@@ -234,11 +261,13 @@ def push(
     orgnr: str = "",
     revision: int = 1,
     progress: Progress | None = None,
+    sleep: Callable[[float], Any] | None = None,
 ) -> PushResult:
     """Post ``vouchers`` (a closing's, one date) into ``series`` of the Fortnox
     company ``client`` is logged in to; see the module docstring. Raises only
     :class:`FortnoxError` for failures that are not about the vouchers."""
     start = _requests(client)
+    sleep = sleep or getattr(client, "sleep", None) or time.sleep
 
     def result(
         done: Sequence[PostedVoucher], problems: Sequence[Problem], year: int | None
@@ -292,7 +321,7 @@ def push(
                 )
             )
             continue
-        outcome = _post_one(client, year.id, m, index, m.value.date)
+        outcome = _post_one(client, year.id, m, index, m.value.date, sleep)
         if isinstance(outcome, Problem):
             problems.append(outcome)
             break  # the rest stays unposted; a rerun posts only what is missing

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -388,7 +389,21 @@ def test_two_processes_refresh_the_same_token_at_once(
     second.close()
 
 
-KINDS = st.sampled_from(["drop-after-commit", "500", "429-storm", "expire-token"])
+#: ``slow`` here outlasts the client's 30 s timeout: the client gives up, the sandbox still
+#: carries the request out 10 s later (as a server does whose client left).
+KINDS = st.sampled_from(["drop-after-commit", "500", "429-storm", "expire-token", "slow"])
+SPEC_ARG = {"slow": ":40s"}
+
+
+def _finish(c: FortnoxClient, result: RoundtripResult) -> None:
+    """A run stopped by a POST that may have committed (and was not found) is finished by
+    pushing the same closing again — never by a second POST in the stopped run."""
+    if result.ok:
+        return
+    assert result.pushed is not None and result.closing is not None, result.to_json()
+    assert {p.code for p in result.pushed.problems} == {"fortnox-unconfirmed"}, result.to_json()
+    again = push(c, result.closing.vouchers, orgnr="556742-3180")
+    assert again.ok, again.to_json()
 
 
 @settings(
@@ -408,9 +423,78 @@ def test_random_fault_schedules(
     schedule: list[tuple[str, int]], seed: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     time = Time()
-    spec = ",".join(f"{kind}:@{n}" for kind, n in schedule) + f",seed={seed}"
-    sb = make_sandbox(time, faults=spec)
+    spec = ",".join(f"{kind}:@{n}{SPEC_ARG.get(kind, '')}" for kind, n in schedule)
+    sb = make_sandbox(time, faults=f"{spec},seed={seed}")
     with connect(sb, time, tmp_path_factory.mktemp("t") / "tokens.json") as c:
-        result = run_roundtrip(c)
-        assert result.ok, (spec, result.to_json())
+        _finish(c, run_roundtrip(c))
+        time.sleep(60)  # anything still being carried out has landed
+        c.get("/3/companyinformation")
+    _no_duplicates(sb, 5)
+
+
+# ------------------------------------------------- a POST that outlasts the client's timeout
+
+#: company, financial year, series, chart, locked period, the listing: request 7 is the
+#: first voucher POST.
+FIRST_POST = 7
+
+
+def _slow_client(sb: Sandbox, time: Time, store: Path) -> FortnoxClient:
+    client = connect(sb, time, store)
+    client.http.timeout = httpx.Timeout(1.0)
+    return client
+
+
+def test_a_post_still_running_when_the_client_gave_up_is_found_not_posted_again(
+    time: Time, tmp_path: Path
+) -> None:
+    sb = make_sandbox(time)
+    vouchers = _closing_vouchers()
+    with _slow_client(sb, time, tmp_path / "tokens.json") as c:
+        sb.faults = f"slow:@{FIRST_POST}:3s"  # the server finishes 2 s after the client left
+        pushed = push(c, vouchers, orgnr="556742-3180")
+        assert [f.method for f in sb.faults.fired] == ["POST"]
+        assert pushed.ok, pushed.to_json()
+        assert [(v.number, v.status) for v in pushed.vouchers] == [
+            (n, "posted") for n in range(1, 6)
+        ]
+    _no_duplicates(sb, 5)
+
+
+def test_a_post_not_found_after_waiting_stops_the_run_and_a_later_run_finishes(
+    time: Time, tmp_path: Path
+) -> None:
+    sb = make_sandbox(time)
+    vouchers = _closing_vouchers()
+    with _slow_client(sb, time, tmp_path / "tokens.json") as c:
+        sb.faults = f"slow:@{FIRST_POST}:600s"  # still working after every look
+        posts = Counter[str]()
+        pushed = push(c, vouchers, orgnr="556742-3180")
+        assert not pushed.ok and not pushed.vouchers
+        (problem,) = pushed.problems
+        assert problem.code == "fortnox-unconfirmed" and problem.voucher == 1
+        assert "NOT posted again" in problem.message and "push again later" in problem.message
+        assert not series_vouchers(sb)  # nothing posted twice, the first still under way
+        time.sleep(600)
+        again = push(c, vouchers, orgnr="556742-3180")
+        assert again.ok, again.to_json()
+        posts.update(v.status for v in again.vouchers)
+        assert posts == {"existing": 1, "posted": 4}
+    _no_duplicates(sb, 5)
+
+
+@pytest.mark.parametrize("fault", ["500", "drop-after-commit"])
+def test_every_post_that_may_have_committed_is_sent_once_per_run(
+    fault: str, time: Time, tmp_path: Path
+) -> None:
+    sb = make_sandbox(time)
+    vouchers = _closing_vouchers()
+    with connect(sb, time, tmp_path / "tokens.json") as c:
+        sb.faults = f"{fault}:@{FIRST_POST}" if fault == "500" else f"{fault}:@1"
+        pushed = push(c, vouchers, orgnr="556742-3180")
+        if fault == "500":  # nothing was stored: the run stops instead of posting again
+            assert [p.code for p in pushed.problems] == ["fortnox-unconfirmed"]
+            assert not series_vouchers(sb)
+            pushed = push(c, vouchers, orgnr="556742-3180")
+        assert pushed.ok and len(pushed.vouchers) == 5
     _no_duplicates(sb, 5)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
 import socket
 import threading
@@ -119,6 +120,16 @@ class DroppedConnection(ConnectionResetError):
     """Raised out of the app when a fault drops a committed request's answer."""
 
 
+class ClientGaveUp(TimeoutError):
+    """Raised out of the app in-process when a ``slow`` answer outlasts the client's
+    timeout: the client sees a read timeout while the request is still carried out later."""
+
+
+#: Header the in-process transport sets to the client's read timeout (seconds), so a
+#: ``slow`` fault longer than it can behave as on a real socket. Never sent by real clients.
+TIMEOUT_HEADER = "X-Sandbox-Client-Timeout"
+
+
 class Sandbox:
     """A local Fortnox: seeded companies, OAuth, the REST API; ``wsgi_app`` serves it.
 
@@ -160,6 +171,8 @@ class Sandbox:
         self.error_casing = error_casing
         self._lock = threading.RLock()
         self._sie_cache: dict[tuple[Any, ...], bytes] = {}
+        #: requests whose client gave up waiting, carried out when the clock reaches them
+        self._pending: list[tuple[float, dict[str, Any], bytes]] = []
 
     @classmethod
     def from_sie_files(
@@ -259,6 +272,7 @@ class Sandbox:
         return DroppingTransport(self)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        self._run_due()
         request = Request(environ)
         response, drop = self._respond(request)
         if drop:
@@ -275,22 +289,25 @@ class Sandbox:
             return self._oauth(request)
         if not path.startswith("/3/"):
             return not_found_page(), False
-        slow = self.faults.roll("slow", method, path) if self.faults else None
+        # a request carried out late already had its faults; it meets no more
+        deferred = bool(request.environ.get("sandbox.deferred"))
+        faults = None if deferred else self.faults
+        slow = faults.roll("slow", method, path) if faults else None
         if slow is not None:
-            self.sleep(slow.duration())
+            self._slow(request, slow.duration())
         with self._lock:
             bearer = self.oauth.bearer(request)
             if bearer is None:
                 return unauthorized(), False
             token, grant = bearer
-            if self.faults and self.faults.roll("expire-token", method, path):
+            if faults and faults.roll("expire-token", method, path):
                 self.oauth.expire(token)
                 return unauthorized(), False
-        if self.faults and self.faults.roll("500", method, path):
+        if faults and faults.roll("500", method, path):
             return error("system", self.error_casing), False
-        if self.faults and self.faults.in_storm(method, path):
+        if faults and faults.in_storm(method, path):
             return too_many_requests(None), False
-        if self.limiter is not None:
+        if self.limiter is not None and not deferred:
             wait = self.limiter.hit((grant.client_id, grant.tenant))
             if wait is not None:
                 return too_many_requests(wait), False
@@ -325,11 +342,35 @@ class Sandbox:
             except Refusal as refusal:
                 response = refusal.response
         drop = bool(
-            ctx.committed
-            and self.faults
-            and self.faults.roll("drop-after-commit", method, path, "vouchers")
+            ctx.committed and faults and faults.roll("drop-after-commit", method, path, "vouchers")
         )
         return response, drop
+
+    def _slow(self, request: Request, seconds: float) -> None:
+        """Wait ``seconds``; in-process, when the client's timeout is shorter, the client
+        gives up after its timeout and the request is carried out when the clock reaches
+        ``seconds`` — as a real server keeps working on a request whose client left."""
+        limit = request.headers.get(TIMEOUT_HEADER)
+        if limit is None or seconds <= float(limit):
+            self.sleep(seconds)
+            return
+        body = request.get_data(cache=True)
+        environ = {k: v for k, v in request.environ.items() if not k.startswith("werkzeug.")}
+        self.sleep(float(limit))
+        with self._lock:
+            self._pending.append((self.now() + seconds - float(limit), environ, body))
+        raise ClientGaveUp(f"the client stopped waiting after {limit} s")
+
+    def _run_due(self) -> None:
+        """Carry out the pending requests whose time has come (answers go nowhere)."""
+        with self._lock:
+            due = [p for p in self._pending if p[0] <= self.now()]
+            self._pending = [p for p in self._pending if p[0] > self.now()]
+        for _when, environ, body in due:
+            replay = dict(environ, **{"sandbox.deferred": True})
+            replay["wsgi.input"] = io.BytesIO(body)
+            replay["CONTENT_LENGTH"] = str(len(body))
+            self._respond(Request(replay))
 
     def _oauth(self, request: Request) -> tuple[Response, bool]:
         path, method = request.path, request.method
