@@ -296,9 +296,11 @@ def trial_balance(model: SieFile, accounts: ClosingAccounts | None = None) -> Tr
         findings.append(
             finding(
                 "closing-equity-result",
-                f"{accounts.result_equity} holds {amounts.format(-equity)} before closing: last "
-                "year's result not yet moved to balanserat resultat (2091), or a year result "
-                f"booked without {accounts.result_transfer}. After closing it holds that plus "
+                f"{accounts.result_equity} holds {amounts.format(equity)} "
+                f"({'a debit: a loss' if equity > 0 else 'a credit: a profit'}, as in the "
+                "råbalans) before closing: last year's result not yet moved to balanserat "
+                "resultat (2091), or a year result booked without "
+                f"{accounts.result_transfer}. After closing it holds that plus "
                 "this year's result; move last year's result once the AGM has decided.",
             )
         )

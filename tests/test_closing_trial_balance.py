@@ -189,7 +189,11 @@ def test_corpus_edited_row_is_found() -> None:
 def test_last_years_result_still_on_2099_is_flagged() -> None:
     model = ledger(2025, ib={"1930": 500, "2099": -500})
     [equity] = [f for f in trial_balance(model).findings if f.code == "closing-equity-result"]
-    assert "2099 holds 500,00" in equity.message
+    # The råbalans's sign (SIE: credit negative), said in words: last year's profit.
+    assert "2099 holds -500,00 (a credit: a profit" in equity.message
+    loss = ledger(2025, ib={"1930": -300, "2099": 300})
+    [equity] = [f for f in trial_balance(loss).findings if f.code == "closing-equity-result"]
+    assert "2099 holds 300,00 (a debit: a loss" in equity.message
     moved = ledger(
         2025,
         ib={"1930": 500, "2099": -500},
