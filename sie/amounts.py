@@ -122,6 +122,12 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_DOWN)
 
 
+def format_kronor(value: int | Decimal) -> str:
+    """Whole kronor with Swedish grouping, as forms carry them: ``-1 474 160`` (öre are
+    dropped towards zero, as the forms drop them)."""
+    return f"{int(value):,}".replace(",", " ")
+
+
 def format(value: Decimal, *, decimal_mark: str = ",") -> str:
     """Swedish grouping with a space and two decimals: ``-12 771,00``."""
     text = f"{value.quantize(CENT):,.2f}".replace(",", " ")

@@ -313,6 +313,20 @@ def test_ore_are_dropped_per_field_and_reported() -> None:
     assert tr.ink2s["4.15"].amount == tr.ink2s["4.1"].amount + tr.ink2s["4.3a"].amount
     assert "closing-sru-ore" in codes(tr)
     assert "closing-ink2s-differs" not in codes(tr)
+    # Whole kronor are grouped as every amount is: 1 234 567,60 − 100,70 = 1 234 466,90
+    # taxable; 4.15 from whole fields: 1 234 467 (tax 254 298 + result 980 168 + 1 kr öre).
+    big = ledger(
+        2025,
+        ib={"1930": 1_000, "2091": -1_000},
+        entries=[
+            ("Försäljning", [("1930", "1234567.60"), ("3001", "-1234567.60")]),
+            ("Bankavgift", [("6570", "100.70"), ("1930", "-100.70")]),
+        ],
+    )
+    tr = tax_return(big, close(big, ClosingSettings(pfond="none")))
+    [ore] = [f for f in tr.findings if f.code == "closing-sru-ore"]
+    assert "INK2S 4.15 is 1 234 467 in whole kronor" in ore.message
+    assert "1 234 466,90" in ore.message
 
 
 def test_a_refused_closing_has_no_return() -> None:

@@ -23,7 +23,7 @@ from closing.taxreturn.ink2r import build_ink2r
 from closing.trial_balance import TrialBalanceLine
 from sie import bas
 from sie import orgnr as orgnrs
-from sie.amounts import ZERO, format
+from sie.amounts import ZERO, format, format_kronor
 from sie.model import SieFile
 
 _POSTAL = re.compile(r"^\s*(\d{3})\s?(\d{2})\s+(.+?)\s*$")
@@ -232,8 +232,8 @@ def _ink2s(
             findings.append(
                 finding(
                     "closing-sru-negative",
-                    f"INK2S {f.id} {f.label!r} is {f.amount} ({f.source}): the form expects a "
-                    "positive amount. Check the accounts behind it.",
+                    f"INK2S {f.id} {f.label!r} is {format_kronor(f.amount)} ({f.source}): the "
+                    "form expects a positive amount. Check the accounts behind it.",
                 )
             )
     total = sum(f.amount * defs[f.id].sign for f in fields.values())
@@ -260,18 +260,20 @@ def _compare(total: int, exact: Decimal, terms: int, findings: list[Finding]) ->
         findings.append(
             finding(
                 "closing-sru-ore",
-                f"INK2S {'4.15' if total >= 0 else '4.16'} is {abs(total)} in whole kronor; the "
+                f"INK2S {'4.15' if total >= 0 else '4.16'} is {format_kronor(abs(total))} in whole "
+                f"kronor; the "
                 f"closing's taxable income before rounding is {format(exact)}. The difference "
-                f"({difference} kr) is the öre dropped field by field.",
+                f"({format_kronor(difference)} kr) is the öre dropped field by field.",
             )
         )
         return
     findings.append(
         finding(
             "closing-ink2s-differs",
-            f"INK2S sums to {total} kr but the closing's taxable income before rounding is "
-            f"{format(exact)} (difference {difference} kr): an item of the tax computation "
-            "has no INK2S field here. Check the return by hand before filing.",
+            f"INK2S sums to {format_kronor(total)} kr but the closing's taxable income before "
+            f"rounding is {format(exact)} (difference {format_kronor(difference)} kr): an item "
+            "of the tax computation has no INK2S field here. Check the return by hand before "
+            "filing.",
         )
     )
 

@@ -30,7 +30,7 @@ from closing.taxreturn.forms import (
     FormTable,
 )
 from closing.trial_balance import TrialBalanceLine
-from sie.amounts import ZERO, format
+from sie.amounts import ZERO, format, format_kronor
 
 _BALANCE_IDS = frozenset(f.id for f in INK2R_BALANCE)
 _RESULT_IDS = frozenset(f.id for f in INK2R_RESULT)
@@ -234,8 +234,9 @@ def _checks(
             out.append(
                 finding(
                     "closing-sru-ore",
-                    f"INK2R in whole kronor: assets {whole_assets}, equity and liabilities "
-                    f"{whole_claims}; the difference {whole_assets - whole_claims} is the öre "
+                    f"INK2R in whole kronor: assets {format_kronor(whole_assets)}, equity and "
+                    f"liabilities {format_kronor(whole_claims)}; the difference "
+                    f"{format_kronor(whole_assets - whole_claims)} is the öre "
                     "dropped per field. Adjust one field by hand if the filing asks for equal "
                     "sums.",
                 )
