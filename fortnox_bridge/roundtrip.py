@@ -324,22 +324,54 @@ def roundtrip(
     return RoundtripResult("done", before, result, written, pushed, again, check, findings)
 
 
+#: More vouchers than a closing ever has (reversals of up to six allocations, the
+#: depreciation, allocation, tax, result and a few more): a file with more is no closing.
+MAX_CLOSING_VOUCHERS = 20
+CLOSING_SUFFIX = "_bokslut.si"
+
+
 def closing_vouchers(source: Path) -> tuple[tuple[Voucher, ...], str, Sequence[Finding]]:
     """The vouchers of what ``bokslut close`` wrote: a ``*_bokslut.si`` file, or the
     folder holding exactly one. Returns (vouchers, organisation number, findings);
-    raises ``ValueError`` with a message for a path that is neither."""
+    raises ``ValueError`` with a message for a path that is neither, and for a file
+    that is no closing (so a whole year's ledger is never posted back)."""
     path = source
     if source.is_dir():
-        found = sorted(source.glob("*_bokslut.si"))
+        found = sorted(source.glob(f"*{CLOSING_SUFFIX}"))
         if len(found) != 1:
             what = "no" if not found else f"{len(found)}"
             raise ValueError(
-                f"{source}: {what} closing voucher file(s) (*_bokslut.si) in the folder; "
+                f"{source}: {what} closing voucher file(s) (*{CLOSING_SUFFIX}) in the folder; "
                 "give the file itself"
             )
         path = found[0]
+    elif not source.name.endswith(CLOSING_SUFFIX):
+        raise ValueError(
+            f"{source}: push takes the closing vouchers `bokslut close` wrote "
+            f"(<orgnr>_<year>{CLOSING_SUFFIX}) or their folder, not another SIE file"
+        )
     checked = sie.load(path)
     if checked.model is None:
         reason = "; ".join(f.message for f in checked.findings if f.severity == "error")
         raise ValueError(f"{path}: {reason or 'not a SIE file'}")
+    _refuse_non_closing(path, checked.model)
     return checked.model.vouchers, checked.model.header.orgnr, checked.findings
+
+
+def _refuse_non_closing(path: Path, model: SieFile) -> None:
+    """A closing has a handful of vouchers, all on the financial year's last day."""
+    vouchers = model.vouchers
+    if len(vouchers) > MAX_CLOSING_VOUCHERS:
+        raise ValueError(
+            f"{path}: {len(vouchers)} vouchers — a closing has at most "
+            f"{MAX_CLOSING_VOUCHERS}; this is no closing written by `bokslut close`"
+        )
+    year = model.year(0)
+    end = year.end if year is not None else None
+    wrong = [v for v in vouchers if end is not None and v.date != end]
+    if wrong:
+        v = wrong[0]
+        raise ValueError(
+            f"{path}: voucher {v.series} {v.number} is dated {v.date.isoformat()}, not the "
+            f"financial year's last day {end}; closing vouchers are all dated then"
+        )

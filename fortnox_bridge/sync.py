@@ -132,6 +132,33 @@ def _orgnr_problem(fortnox_orgnr: str, sie_orgnr: str) -> Problem | None:
     )
 
 
+def _not_closing(vouchers: Sequence[Voucher], year: reads.FinancialYear | None) -> list[Problem]:
+    """Closing vouchers are dated on the financial year's last day; anything else (a
+    whole year's ledger, say) is refused before it could be posted."""
+    if year is None:
+        return []
+    wrong = [(i, v) for i, v in enumerate(vouchers, 1) if v.date != year.end]
+    problems = [
+        Problem(
+            "fortnox-not-closing",
+            f"dated {v.date.isoformat()}, not the financial year's last day "
+            f"{year.end.isoformat()}: push posts only closing vouchers",
+            index,
+            v.text[:40],
+        )
+        for index, v in wrong[:5]
+    ]
+    if len(wrong) > 5:
+        problems.append(
+            Problem(
+                "fortnox-not-closing",
+                f"{len(wrong) - 5} more of the {len(vouchers)} vouchers are not dated "
+                f"{year.end.isoformat()}: this is no closing; nothing was posted",
+            )
+        )
+    return problems
+
+
 def _listed(client: Any, year: int, series: str, day: dt.date) -> dict[str, Any]:
     """Marker -> voucher summary for the series' vouchers on ``day``."""
     found = {}
@@ -296,6 +323,7 @@ def push(
     )
     problems.extend(unmapped(vouchers))
     problems.extend(check([m.value for m in marked], books))
+    problems.extend(_not_closing(vouchers, year))
     if has_errors(problems) or year is None:
         return result((), problems, year.id if year else None)
     listed: dict[str, Any] = {}
