@@ -122,6 +122,8 @@ def parse_assets(data: object, file: str = "assets file") -> AssetInputs:
 def read_assets(path: str | os.PathLike[str]) -> AssetInputs:
     """Read and parse the assets file at ``path``; :class:`AssetsError` says what is wrong."""
     file = str(path)
+    if not file.strip():
+        raise AssetsError(file, "", "no file name was given (an empty name); give the JSON file")
     if Path(path).is_dir():
         raise AssetsError(file, "", "is a folder; give the assets JSON file in it")
     try:

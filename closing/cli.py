@@ -142,7 +142,7 @@ def close_inputs(args: argparse.Namespace) -> tuple[ClosingSettings, AssetInputs
         adjustments={**DEFAULT_ADJUSTMENTS, **dict(getattr(args, "adjust", []))},
     )
     try:
-        assets = read_assets(args.assets) if args.assets else None
+        assets = read_assets(args.assets) if args.assets is not None else None
     except AssetsError as exc:
         raise UsageError(f"the --assets file {exc}") from None
     return settings, assets

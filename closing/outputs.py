@@ -120,6 +120,8 @@ def write_outputs(
     """
     if not result.closed:
         raise ValueError("the closing was refused; there is nothing to write")
+    if not os.fspath(folder).strip():  # Path("") is the current folder: never guess
+        raise OutputsError("no output folder was given (an empty name); name the folder")
     today = generated or dt.date.today()
     paths = output_paths(result, model, folder)
     year_model = year_with_closing(model, result, generated=today)

@@ -39,8 +39,12 @@ def open_sie(
     everything else (no such file, no permission, not SIE, too large) is said by
     :func:`load`."""
     file = os.fspath(path)
-    if Path(file).is_dir():
+    message = ""
+    if not file.strip():  # Path("") is the current folder: say what is really wrong
+        message = "no file name was given (an empty name); give the SIE file"
+    elif Path(file).is_dir():
         message = "is a folder, not a file; give the SIE file in it"
+    if message:
         return ValidationResult(None, (finding("file-unreadable", message, 0, file),), file=file)
     return load(file, import_settings)
 

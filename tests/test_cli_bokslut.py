@@ -986,3 +986,17 @@ def test_a_refused_closing_states_its_reason_once(
     assert code == 1
     assert out.count("does not sum to zero") == 1 and "(closing-unbalanced)" not in out
     assert "-33 125,72" in out
+
+
+def test_an_empty_file_or_folder_name_is_said_to_be_empty_and_nothing_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # Path("") is the current folder: nothing may land here
+    for command in ("balance", "close"):
+        reason, _ = refusal(capsys, command, "")
+        assert "no file name was given" in reason and "folder" not in reason
+    code, _out, err = run(capsys, "close", str(SAMPLE), "--assets", "")
+    assert code == 2 and "--assets" in err and "no file name was given" in err
+    code, _out, err = run(capsys, "close", str(SAMPLE), "--out", "")
+    assert code == 2 and "no output folder was given" in err
+    assert not list(tmp_path.iterdir())
