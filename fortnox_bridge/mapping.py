@@ -78,11 +78,16 @@ def money(value: Decimal) -> Decimal:
 
 
 def row_value(row: Row) -> VoucherRowValue:
-    """A SIE row as a comparable row (objects of unmapped dimensions are left out)."""
+    """A SIE row as a comparable row (objects of unmapped dimensions are left out).
+
+    An amount in whole öre gets two decimals; any other is kept as it is, so the
+    pre-flight reports it (``fortnox-amount``) per voucher and row with the rest —
+    :func:`dumps` would refuse it anyway."""
     objects = dict(row.objects)
+    cents = row.amount.quantize(CENT)
     return VoucherRowValue(
         account=row.account,
-        amount=money(row.amount),
+        amount=cents if cents == row.amount else row.amount,
         cost_center=objects.get(1, ""),
         project=objects.get(6, ""),
         text=row.text,

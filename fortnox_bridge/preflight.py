@@ -25,6 +25,7 @@ from fortnox_bridge.mapping import (
     total,
     unmapped_objects,
 )
+from fortnox_bridge.markers import strip_marker
 from sie.amounts import CENT, format
 from sie.model import Voucher
 
@@ -108,6 +109,11 @@ class Books:
     locked_until: dt.date | None = None
 
 
+def label(v: VoucherValue) -> str:
+    """How a problem names a voucher: its text without the marker, at most 40 characters."""
+    return strip_marker(v.description)[:40]
+
+
 def has_errors(problems: Sequence[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
@@ -122,7 +128,7 @@ def _texts(index: int, v: VoucherValue) -> list[Problem]:
                 f"the description with its marker is {size} characters; Fortnox takes "
                 f"1–{DESCRIPTION_MAX}: shorten the voucher text",
                 index,
-                v.description[:40],
+                label(v),
             )
         )
     if len(v.comments) > COMMENTS_MAX:
@@ -131,7 +137,7 @@ def _texts(index: int, v: VoucherValue) -> list[Problem]:
                 "fortnox-text-length",
                 f"the comments are {len(v.comments)} characters; Fortnox takes {COMMENTS_MAX}",
                 index,
-                v.description[:40],
+                label(v),
             )
         )
     for r, row in enumerate(v.rows, 1):
@@ -142,7 +148,7 @@ def _texts(index: int, v: VoucherValue) -> list[Problem]:
                     f"the row text is {len(row.text)} characters; Fortnox takes {ROW_TEXT_MAX}"
                     " (TransactionInformation): shorten it",
                     index,
-                    v.description[:40],
+                    label(v),
                     r,
                 )
             )
@@ -151,7 +157,7 @@ def _texts(index: int, v: VoucherValue) -> list[Problem]:
 
 def _rows(index: int, v: VoucherValue, books: Books) -> list[Problem]:
     out = []
-    text = v.description[:40]
+    text = label(v)
     if len(v.rows) < 2:
         out.append(
             Problem(
@@ -240,7 +246,7 @@ def check(vouchers: Sequence[VoucherValue], books: Books) -> list[Problem]:
                         f"the date {v.date} is outside the financial year {start}–{end} "
                         f"(Fortnox id {year_id})",
                         i,
-                        v.description[:40],
+                        label(v),
                     )
                 )
     for code in sorted({v.series for v in vouchers}):
@@ -264,17 +270,17 @@ def check(vouchers: Sequence[VoucherValue], books: Books) -> list[Problem]:
                 )
             )
     locked = books.locked_until
-    for i, v in enumerate(vouchers, 1):
-        if locked is not None and v.date <= locked:
-            problems.append(
-                Problem(
-                    "fortnox-locked-period",
-                    f"{v.date} is inside Fortnox's locked period (locked up to {locked}); only a "
-                    f"series marked as exempt from the lock takes it — Fortnox's answer decides",
-                    i,
-                    v.description[:40],
-                )
+    inside = sorted({v.date for v in vouchers if locked is not None and v.date <= locked})
+    if inside:  # one warning for the closing, not one per voucher
+        problems.append(
+            Problem(
+                "fortnox-locked-period",
+                f"{', '.join(d.isoformat() for d in inside)} is inside Fortnox's locked period "
+                f"(locked up to {locked}); only a series marked as exempt from the lock takes "
+                "it — Fortnox's answer decides",
             )
+        )
+    for i, v in enumerate(vouchers, 1):
         problems.extend(_texts(i, v))
         problems.extend(_rows(i, v, books))
     return problems

@@ -31,7 +31,7 @@ from fortnox_bridge.mapping import (
     voucher_value,
 )
 from fortnox_bridge.markers import Closing, Marked, fingerprint_of, mark, marker_of
-from fortnox_bridge.preflight import Books, Problem, check, has_errors, unmapped
+from fortnox_bridge.preflight import Books, Problem, check, has_errors, label, unmapped
 from sie import orgnr as orgnr_mod
 from sie.model import Voucher
 
@@ -186,7 +186,7 @@ def _conflicts(plan: Sequence[Marked], listed: dict[str, Any], closing_id: str) 
                         "other amounts or texts; vouchers cannot be changed in Fortnox: book a "
                         "reversal of it there, then push with the next --revision",
                         index,
-                        m.value.description[:40],
+                        label(m.value),
                     )
                 )
         elif print_ is not None and print_.closing == closing_id:
@@ -236,7 +236,7 @@ def _post_one(
             "yet; it was NOT posted again. Run push again later: it posts only what is "
             "missing and finds this voucher if Fortnox stored it",
             index,
-            m.value.description[:40],
+            label(m.value),
         )
     except RequestError as exc:
         return Problem(
@@ -244,7 +244,7 @@ def _post_one(
             f"Fortnox refused the voucher: {exc.message}"
             + (f" (code {exc.code})" if exc.code is not None else ""),
             index,
-            m.value.description[:40],
+            label(m.value),
         )
     got = from_fortnox(answer)
     if got.number is None:
@@ -252,7 +252,7 @@ def _post_one(
             "fortnox-refused",
             "Fortnox answered without a voucher number; run push again to look for it",
             index,
-            m.value.description[:40],
+            label(m.value),
         )
     return got.number, got.year or year, "posted"
 
@@ -301,7 +301,8 @@ def push(
     ) -> PushResult:
         end = _requests(client)
         used = end - start if end is not None and start is not None else None
-        return PushResult(tuple(done), tuple(problems), year, series, used)
+        ordered = sorted(problems, key=lambda p: (p.voucher or 0, p.row or 0))
+        return PushResult(tuple(done), tuple(ordered), year, series, used)
 
     if not vouchers:
         return result((), (), None)

@@ -72,3 +72,43 @@ def test_a_closing_file_with_a_voucher_off_the_year_end_is_refused(
     errors = [(p.code, p.voucher) for p in result.problems if p.severity == "error"]
     assert errors == [("fortnox-not-closing", 2)]
     assert not series_vouchers(sb)
+
+
+BAD_CLOSING = """#FLAGGA 0
+#PROGRAM "test" "1"
+#FORMAT PC8
+#SIETYP 4
+#ORGNR 556742-3180
+#FNAMN "Norrsken Konsult & Bygg AB"
+#RAR 0 20250101 20251231
+#KONTO 5010 "Lokalhyra"
+#KONTO 1930 "Bank"
+#VER "I" "" 20251231 "Obalanserad"
+{
+#TRANS 5010 {} 100.00
+#TRANS 1930 {} -90.00
+}
+#VER "I" "" 20251231 "Tre decimaler"
+{
+#TRANS 5010 {} 100.005
+#TRANS 1930 {} -100.005
+}
+"""
+
+
+def test_amounts_with_three_decimals_are_problems_per_voucher_and_row(
+    client: FortnoxClient, sb: Sandbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "556742-3180_2025_bokslut.si"
+    path.write_text(BAD_CLOSING, encoding="cp437")
+    vouchers, orgnr, _ = closing_vouchers(path)
+    result = push(client, vouchers, orgnr=orgnr)
+    errors = [(p.code, p.voucher, p.row) for p in result.problems if p.severity == "error"]
+    assert errors == [
+        ("fortnox-unbalanced", 1, None),
+        ("fortnox-amount", 2, 1),
+        ("fortnox-amount", 2, 2),
+    ]
+    amount = next(p for p in result.problems if p.code == "fortnox-amount")
+    assert "100.005" in amount.message and amount.voucher_text == "Tre decimaler"
+    assert not series_vouchers(sb)
