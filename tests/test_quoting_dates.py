@@ -12,7 +12,7 @@ from sie import dates, quoting
 from sie.syntax import parse_line, parse_line_lark
 
 # Texts as a field may hold them: no line end (a line end is never part of a field).
-texts = st.text(st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)))
+texts = st.text(st.characters(exclude_characters="\r\n", exclude_categories=["Cs"]))
 
 
 @given(texts.filter(lambda t: not t.endswith("\\")))
