@@ -536,6 +536,10 @@ def test_control_characters_in_the_company_name_leave_a_file_that_opens(tmp_path
         assert ws.oddFooter.right.text == "Sida &P av &N"
     assert header_text("a\tb\nc\x1ad&e") == "a b c d&&e"
     assert safe_text("\x1a\x1b\x07ok\ttab") == "   ok\ttab"
+    # DEL and C1 fit in an xlsx but are controls no one means to print (reviewer: DEL
+    # in the company name reached the print header).
+    assert safe_text("Bolag\x7fAB\x85") == "Bolag AB "
+    assert header_text("A\x7f&\x9bB") == "A && B"
 
 
 def raw_header_footer(data: bytes) -> tuple[str, str]:
@@ -573,6 +577,7 @@ def test_any_company_name_makes_a_print_header_that_opens_and_prints_as_is(
     assert foot == (f"&L{header_text(orgnr)}" if orgnr else "") + "&RSida &P av &N"
     cleaned = header_text(company, limit=10_000).replace("&&", "&")
     assert not ILLEGAL_CHARACTERS_RE.search(cleaned) and "\n" not in cleaned
+    assert not re.search("[\x7f-\x9f]", cleaned)
     assert len(header_text(company)) <= 160
 
 

@@ -8,6 +8,8 @@ there), never a cleaning of their own.
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 #: Excel's limit on the characters of a cell.
@@ -18,10 +20,15 @@ FORMULA_LEADS = ("=", "+", "-", "@")
 _LINE_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
 
+#: Control characters an xlsx file can hold but no one should see: DEL and C1.
+_SHOWN_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
 def safe_text(value: str) -> str:
-    """``value`` without the control characters an xlsx file cannot hold (each
-    becomes a space), cut to the length a cell can take."""
-    return ILLEGAL_CHARACTERS_RE.sub(" ", value)[:MAX_CELL_TEXT]
+    """``value`` without control characters (each becomes a space): those an xlsx file
+    cannot hold, and DEL and C1, which it can but nobody means to print; cut to the
+    length a cell can take."""
+    return _SHOWN_CONTROLS.sub(" ", ILLEGAL_CHARACTERS_RE.sub(" ", value))[:MAX_CELL_TEXT]
 
 
 def header_text(value: str, limit: int = 80) -> str:
