@@ -25,7 +25,7 @@ from fortnox_bridge.errors import (
     ScopeError,
     ServerError,
 )
-from sie import orgnr
+from sie import amounts, orgnr
 
 
 def _date(value: Any) -> dt.date | None:
@@ -365,7 +365,7 @@ def open_at_year_end(
         if open_amount == 0:
             continue
         if foreign:
-            open_amount = (open_amount * inv.rate).quantize(Decimal("0.01"))
+            open_amount = (open_amount * inv.rate).quantize(amounts.CENT)
             converted += 1
         items.append(
             OpenItem(
