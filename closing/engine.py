@@ -212,7 +212,7 @@ def close(
         settings=settings,
         trial_balance=tb,
         attachments=atts,
-        findings=(*tb.findings, *att_findings),
+        findings=(*tb.findings, *_outside_result_ranges(tb, acc), *att_findings),
     )
     if year is None or year.end is None:
         return attrs.evolve(result, findings=(*result.findings, _no_year()))
@@ -330,6 +330,26 @@ def _admission(
     if reasons:
         findings.append(_refused(" and ".join(reasons)))
     return rates, findings
+
+
+def _outside_result_ranges(tb: TrialBalance, acc: ClosingAccounts) -> list[Finding]:
+    """A warning for each account the råbalans counts as a result account but that lies
+    outside every result range the closing books (class 0 or 9, ids like ``DIFF``):
+    its balance would stay after the closing, outside årets resultat."""
+    ranges = (acc.operating, acc.appropriations, acc.taxes, acc.transfer)
+    first, last = acc.operating.first, acc.transfer.last
+    return [
+        finding(
+            "closing-result-outside",
+            f"Account {x.account} {x.name!r} holds {amounts.format(x.ub)} and counts as a "
+            f"result account, but lies outside the result accounts {first}–{last}: the "
+            "closing leaves it as it is, outside årets resultat and the tax. Move the amount "
+            "to a BAS result account (or the account to the balance sheet with #IB/#UB) in the "
+            "source program and export again.",
+        )
+        for x in tb.lines
+        if x.is_result and x.ub and not any(x.account in r for r in ranges)
+    ]
 
 
 def _no_year() -> Finding:

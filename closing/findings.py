@@ -23,6 +23,7 @@ I closing-balances-only No transactions; the trial balance uses #IB/#UB/#RES
 W closing-outside-year Vouchers outside financial year 0 left out of the balance
 W closing-not-balanced Balance and result accounts do not sum to zero
 E closing-unbalanced The råbalans does not sum to zero; the closing is refused (force overrides)
+W closing-result-outside A result account outside 3000–8999 stays after the closing
 W closing-forced Closed on a råbalans that does not sum to zero, as forced
 W closing-ub-differs IB + transactions differ from the file's #UB/#RES
 W closing-equity-result The year-result equity account holds a balance already
@@ -89,6 +90,7 @@ ClosingCode = Literal[
     "closing-outside-year",
     "closing-not-balanced",
     "closing-unbalanced",
+    "closing-result-outside",
     "closing-forced",
     "closing-ub-differs",
     "closing-equity-result",

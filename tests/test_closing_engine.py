@@ -610,3 +610,29 @@ def test_settings_refuse_amounts_finer_than_ore(field: str) -> None:
         ClosingSettings(**{field: Decimal("100.129")})
     # Trailing zeros are still whole öre.
     assert getattr(ClosingSettings(**{field: "100000.120"}), field) == Decimal("100000.12")
+
+
+def test_a_result_account_outside_the_bas_result_ranges_is_a_warning() -> None:
+    """0999 (no class) holding 5 kr counts on the result side of the råbalans, but the
+    closing books only 3000–8999: it stays after closing, and the warning says so."""
+    model = ledger(
+        2025,
+        ib={"1930": 10_000, "2091": -10_000},
+        entries=[
+            ("Försäljning", [("1930", 40_000), ("3001", -40_000)]),
+            ("Konstigt", [("0999", 5), ("1930", -5)]),
+        ],
+        closing_balances=False,
+        names={"0999": "Konstigt"},
+    )
+    result = close(model, ClosingSettings(pfond="none"))
+    assert result.closed
+    [outside] = [f for f in result.findings if f.code == "closing-result-outside"]
+    assert outside.severity == "warning"
+    assert "Account 0999 'Konstigt' holds 5,00" in outside.message
+    assert "3000–8999" in outside.message and "Move the amount" in outside.message
+    # Årets resultat is 40 000 − tax 8 240 = 31 760: the 5 kr are not in it.
+    assert result.tax is not None and result.tax.tax == dec(8_240)
+    assert result.arets_resultat == dec(31_760)
+    after = trial_balance(apply(model, result)).line("0999")
+    assert after is not None and after.ub == dec(5)
