@@ -331,6 +331,7 @@ def roundtrip_lines(result: Any) -> list[str]:
         f"closed: årets resultat {amounts.format(r.arets_resultat)}, "
         f"{len(r.vouchers)} closing voucher(s)"
     )
+    lines += [f"  note: {note}" for note in result.notes]
     lines += [f"  wrote {path}" for path in result.written]
     lines.append("push:")
     lines += _push_lines(result.pushed)

@@ -22,12 +22,13 @@ import attrs
 
 import sie
 from closing.appropriations import AssetInputs
+from closing.attachments import OpenItem
 from closing.engine import ClosingResult, apply, close
 from closing.outputs import write_outputs
 from closing.settings import ClosingSettings
 from closing.trial_balance import trial_balance
 from fortnox_bridge import reads
-from fortnox_bridge.errors import NoFinancialYear
+from fortnox_bridge.errors import NoFinancialYear, NotFound, ScopeError
 from fortnox_bridge.preflight import Problem
 from fortnox_bridge.sync import DEFAULT_SERIES, PushResult, push
 from sie import orgnr as orgnr_mod
@@ -251,6 +252,9 @@ class RoundtripResult:
     pulled_again: PullResult | None = None
     verification: Verification | None = None
     findings: tuple[Finding, ...] = ()
+    #: How the AR/AP attachments were made: Fortnox's invoices (what is approximated)
+    #: or, without the invoice scopes, the SIE file's objects (and why).
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -268,7 +272,33 @@ class RoundtripResult:
             "verification": self.verification.to_json() if self.verification else None,
             "verified": bool(self.verification and self.verification.held),
             "findings": [f.to_json() for f in self.findings],
+            "notes": list(self.notes),
         }
+
+
+def open_items(
+    client: Any, year: reads.FinancialYear
+) -> tuple[tuple[OpenItem, ...] | None, tuple[str, ...]]:
+    """Customer and supplier invoices Fortnox holds open at the year end, for the
+    closing's AR/AP attachments, with notes on what is approximated. ``None`` when
+    either list cannot be read (a missing scope or licence): the attachments then
+    come from the SIE file's objects, and the note says why."""
+    items: list[OpenItem] = []
+    notes: list[str] = []
+    for what, read in (
+        ("customer", reads.open_customer_invoices),
+        ("supplier", reads.open_supplier_invoices),
+    ):
+        try:
+            found = read(client, year)
+        except (ScopeError, NotFound) as exc:
+            return None, (
+                f"{what} invoices not readable in Fortnox ({exc.message}); the customer and "
+                "supplier attachments come from the SIE file's objects",
+            )
+        items.extend(found.items)
+        notes.extend(f"{what} invoices: {note}" for note in found.notes)
+    return tuple(items), tuple(notes)
 
 
 def roundtrip(
@@ -294,10 +324,15 @@ def roundtrip(
     if not before.ok or before.model is None:
         return RoundtripResult("pull", before)
     settings = attrs.evolve(settings or ClosingSettings(), series=series)
+    if before.financial_year is None or before.start is None or before.end is None:
+        return RoundtripResult("pull", before)
+    say("reading the invoices open at the year end")
+    year = reads.FinancialYear(before.financial_year, before.start, before.end)
+    items, notes = open_items(client, year)
     say("closing the year")
-    result = close(before.model, settings, assets)
+    result = close(before.model, settings, assets, items)
     if not result.closed:
-        return RoundtripResult("close", before, result, findings=result.findings)
+        return RoundtripResult("close", before, result, findings=result.findings, notes=notes)
     written: tuple[Path, ...] = ()
     findings: tuple[Finding, ...] = result.findings
     if out is not None:
@@ -315,13 +350,17 @@ def roundtrip(
         progress=progress,
     )
     if not pushed.ok:
-        return RoundtripResult("push", before, result, written, pushed, findings=findings)
+        return RoundtripResult(
+            "push", before, result, written, pushed, findings=findings, notes=notes
+        )
     say("pulling again to verify")
     again = pull(client, financial_year_date=before.end, today=today)
     if again.model is None:
-        return RoundtripResult("verify", before, result, written, pushed, again, None, findings)
+        return RoundtripResult(
+            "verify", before, result, written, pushed, again, None, findings, notes
+        )
     check = verify(before.model, result, pushed, again.model)
-    return RoundtripResult("done", before, result, written, pushed, again, check, findings)
+    return RoundtripResult("done", before, result, written, pushed, again, check, findings, notes)
 
 
 #: More vouchers than a closing ever has (reversals of up to six allocations, the

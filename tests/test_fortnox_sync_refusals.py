@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
 import pytest
 
 from fortnox_bridge.client import FortnoxClient
-from fortnox_bridge.roundtrip import closing_vouchers, pull
+from fortnox_bridge.roundtrip import closing_vouchers, pull, roundtrip
 from fortnox_bridge.sandbox import Sandbox
 from fortnox_bridge.sync import push
 from tests.test_fortnox_sync_roundtrip import (
+    ASSETS,
     TODAY,
     Time,
     _closing_vouchers,
@@ -112,3 +114,41 @@ def test_amounts_with_three_decimals_are_problems_per_voucher_and_row(
     amount = next(p for p in result.problems if p.code == "fortnox-amount")
     assert "100.005" in amount.message and amount.voucher_text == "Tre decimaler"
     assert not series_vouchers(sb)
+
+
+# ------------------------------------- Fortnox's open invoices reach the closing's attachments
+
+INVOICE_SCOPES = ("bookkeeping", "companyinformation", "settings", "invoice", "supplierinvoice")
+
+
+@pytest.mark.parametrize("payment", [True, False])
+def test_the_round_trip_attaches_fortnoxs_open_invoices(
+    payment: bool, sb: Sandbox, time: Time, tmp_path: Path
+) -> None:
+    scopes = INVOICE_SCOPES + (("payment",) if payment else ())
+    with connect(sb, time, tmp_path / "tokens.json", scopes) as c:
+        result = roundtrip(c, assets=ASSETS, today=TODAY)
+    assert result.ok, result.to_json()
+    assert result.closing is not None
+    by_kind = {a.kind: a for a in result.closing.attachments}
+    customers, suppliers = by_kind["customers"], by_kind["suppliers"]
+    assert customers.source == suppliers.source == "supplied"
+    assert customers.specified == Decimal("519365.62") == customers.book_balance
+    assert suppliers.specified == Decimal("-81821.44") == suppliers.book_balance
+    assert customers.difference == suppliers.difference == 0
+    if payment:  # exact: nothing approximated
+        assert not any("approximated" in n for n in result.notes), result.notes
+    else:
+        assert any("approximated" in n for n in result.notes), result.notes
+    assert result.to_json()["notes"] == list(result.notes)
+
+
+def test_without_the_invoice_scopes_the_attachments_come_from_the_sie_and_say_so(
+    client: FortnoxClient,
+) -> None:
+    result = roundtrip(client, assets=ASSETS, today=TODAY)
+    assert result.ok and result.closing is not None
+    # Fortnox's SIE export carries no invoice objects: nothing to specify the balances with
+    assert {a.source for a in result.closing.attachments} <= {"sie", "none"}
+    (note,) = result.notes
+    assert "not readable" in note and "SIE file's objects" in note

@@ -340,8 +340,7 @@ def _no_duplicates(sb: Sandbox, expected: int) -> None:
 def test_faults_lose_and_duplicate_nothing(spec: str, time: Time, tmp_path: Path) -> None:
     sb = make_sandbox(time, faults=spec)
     with connect(sb, time, tmp_path / "tokens.json") as c:
-        result = run_roundtrip(c)
-        assert result.ok, result.to_json()
+        _finish(c, run_roundtrip(c))
         _no_duplicates(sb, 5)
         fired = {f.kind for f in sb.faults.fired}
         assert fired >= {item.split(":")[0] for item in spec.split(",") if ":" in item}
@@ -402,9 +401,13 @@ def _finish(c: FortnoxClient, result: RoundtripResult) -> None:
     if result.ok:
         return
     assert result.pushed is not None and result.closing is not None, result.to_json()
-    assert {p.code for p in result.pushed.problems} == {"fortnox-unconfirmed"}, result.to_json()
-    again = push(c, result.closing.vouchers, orgnr="556742-3180")
-    assert again.ok, again.to_json()
+    pushed = result.pushed
+    for _run in range(6):  # each run posts at least the voucher it stopped at, or finds it
+        assert {p.code for p in pushed.problems} == {"fortnox-unconfirmed"}, pushed.to_json()
+        pushed = push(c, result.closing.vouchers, orgnr="556742-3180")
+        if pushed.ok:
+            return
+    raise AssertionError(pushed.to_json())
 
 
 @settings(
