@@ -11,7 +11,8 @@ import gc
 import io
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import BinaryIO
 
 import attrs
@@ -135,7 +136,10 @@ def read(
     total = len(data)
     tick = (lambda done: progress(min(done, total), total)) if progress else None
     repairs = codec == "cp437" and enc.has_latin1_letters(data)
-    pieces = enc.decode_pieces(enc.chunks(data), codec, builder.findings, file, tick, repairs)
+    again = _again(source, total) if wide is None else None
+    chunks: Iterable[bytes | memoryview] = enc.chunks(data) if again is None else again
+    del data  # a file is read again, so its bytes are not held while the model grows
+    pieces = enc.decode_pieces(chunks, codec, builder.findings, file, tick, repairs)
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: cycle collection would only cost time
     try:
@@ -310,6 +314,75 @@ def _bytes(source: Source, name: str | None, limit: int | None = None) -> tuple[
         exact = isinstance(source, bytes | bytearray | memoryview)
         raise TooLarge(too_large(limit, file, len(data) if exact else None))
     return data, file
+
+
+def _again(source: Source, size: int) -> Iterator[bytes] | None:
+    """A file's first ``size`` bytes once more, in pieces that end at line breaks;
+    ``None`` for any other source.
+
+    The whole file was read to decide its encoding. Reading it again (from the page
+    cache) instead of holding those bytes while the model is built keeps them off the
+    peak memory: a 100 MB file makes a model of about 600 MB.
+    """
+    if not isinstance(source, str | os.PathLike):
+        return None
+    try:
+        if not _regular(os.stat(source), size):  # (opening a FIFO again would block)
+            return None
+        stream = open(source, "rb")  # noqa: SIM115 - closed by the generator below
+    except OSError:
+        return None
+    if not _regular(os.fstat(stream.fileno()), size):
+        stream.close()
+        return None
+
+    def pieces() -> Iterator[bytes]:
+        with stream:
+            yield from _chunks_of(_Exactly(stream, size))
+
+    return pieces()
+
+
+def _chunks_of(stream: enc.Readable, size: int = 1 << 20) -> Iterator[bytes]:
+    """The pieces :func:`sie.encoding.chunks` cuts the same bytes into, from a stream."""
+    buffer = b""
+    ended = False
+    while True:
+        stop = buffer.find(b"\n", size)
+        while stop < 0 and not ended:
+            block = stream.read(size)
+            ended = not block
+            buffer += block
+            stop = buffer.find(b"\n", size)
+        if stop < 0:
+            if buffer:
+                yield buffer
+            return
+        yield buffer[:stop]
+        buffer = buffer[stop + 1 :]
+        if not buffer:
+            block = stream.read(size)
+            if not block:
+                return
+            buffer = block
+
+
+def _regular(status: os.stat_result, size: int) -> bool:
+    """A regular file of ``size`` bytes: a pipe or a device cannot be read twice, and a
+    file that changed since is not the one whose encoding was decided."""
+    return stat.S_ISREG(status.st_mode) and status.st_size == size
+
+
+class _Exactly:
+    """At most ``size`` bytes of a stream: the bytes the encoding was decided from."""
+
+    def __init__(self, stream: enc.Readable, size: int) -> None:
+        self._stream, self._left = stream, size
+
+    def read(self, size: int = -1, /) -> bytes:
+        block = self._stream.read(self._left if size < 0 else min(size, self._left))
+        self._left -= len(block)
+        return block
 
 
 def _read_at_most(stream: enc.Readable, limit: int | None) -> bytes:
