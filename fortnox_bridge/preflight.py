@@ -48,6 +48,7 @@ CODES: Mapping[str, tuple[Severity, str]] = {
     "fortnox-posted": ("error", "Already posted with other content; a reversal is needed"),
     "fortnox-refused": ("error", "Fortnox refused the voucher"),
     "fortnox-not-closing": ("error", "Not a closing voucher (not on the year's last day)"),
+    "fortnox-already-closed": ("error", "The books pulled already hold this closing's vouchers"),
     "fortnox-unconfirmed": ("error", "A POST may have been stored but was not found; run again"),
     "fortnox-orgnr": ("error", "The SIE file belongs to another company than the Fortnox one"),
     "fortnox-verify": ("error", "The ledger pulled back differs from the closing"),

@@ -29,6 +29,7 @@ from closing.settings import ClosingSettings
 from closing.trial_balance import trial_balance
 from fortnox_bridge import reads
 from fortnox_bridge.errors import NoFinancialYear, NotFound, ScopeError
+from fortnox_bridge.markers import marker_of
 from fortnox_bridge.preflight import Problem
 from fortnox_bridge.sync import DEFAULT_SERIES, PushResult, push
 from sie import orgnr as orgnr_mod
@@ -301,6 +302,22 @@ def open_items(
     return tuple(items), tuple(notes)
 
 
+def already_posted(model: SieFile, out: Path | None) -> Problem | None:
+    """A problem when the pulled books already hold vouchers with our markers: the
+    closing is (partly) in Fortnox, and only a push of the written closing finishes it."""
+    ours = [v for v in model.vouchers if marker_of(v.text) is not None]
+    if not ours:
+        return None
+    shown = ", ".join(f"{v.series} {v.number}" for v in ours[:8]) + (" …" if len(ours) > 8 else "")
+    folder = str(out) if out is not None else "<the folder `bokslut close` wrote>"
+    return Problem(
+        "fortnox-already-closed",
+        f"the closing is already in Fortnox ({shown}); closing these books again would count "
+        f"it twice. Run `bokslut fortnox push {folder}` to finish an interrupted push — it "
+        "posts only what is missing",
+    )
+
+
 def roundtrip(
     client: Any,
     *,
@@ -326,6 +343,9 @@ def roundtrip(
     settings = attrs.evolve(settings or ClosingSettings(), series=series)
     if before.financial_year is None or before.start is None or before.end is None:
         return RoundtripResult("pull", before)
+    posted = already_posted(before.model, out)
+    if posted is not None:  # closing the closed books again would advise wrong reversals
+        return RoundtripResult("pull", attrs.evolve(before, problems=(posted,)))
     say("reading the invoices open at the year end")
     year = reads.FinancialYear(before.financial_year, before.start, before.end)
     items, notes = open_items(client, year)

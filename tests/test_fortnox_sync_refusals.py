@@ -152,3 +152,36 @@ def test_without_the_invoice_scopes_the_attachments_come_from_the_sie_and_say_so
     assert {a.source for a in result.closing.attachments} <= {"sie", "none"}
     (note,) = result.notes
     assert "not readable" in note and "SIE file's objects" in note
+
+
+# ------------------------------------------------- a round trip run again does not re-close
+
+
+def test_a_round_trip_run_again_does_not_close_the_closed_books(
+    client: FortnoxClient, sb: Sandbox, tmp_path: Path
+) -> None:
+    first = roundtrip(client, assets=ASSETS, today=TODAY, out=tmp_path / "out")
+    assert first.ok
+    again = roundtrip(client, assets=ASSETS, today=TODAY, out=tmp_path / "out")
+    assert again.stage == "pull" and again.closing is None and again.pushed is None
+    (problem,) = again.pulled.problems
+    assert problem.code == "fortnox-already-closed"
+    assert "I 1, I 2, I 3, I 4, I 5" in problem.message
+    assert f"bokslut fortnox push {tmp_path / 'out'}" in problem.message
+    assert len(series_vouchers(sb)) == 5
+
+
+def test_an_interrupted_round_trip_is_finished_by_push_not_by_a_second_round_trip(
+    client: FortnoxClient, sb: Sandbox, tmp_path: Path
+) -> None:
+    vouchers = _closing_vouchers()
+    assert push(client, vouchers[:2], orgnr=ORGNR).ok  # a run that stopped after two
+    again = roundtrip(client, assets=ASSETS, today=TODAY)
+    assert again.stage == "pull" and again.pushed is None
+    (problem,) = again.pulled.problems
+    assert problem.code == "fortnox-already-closed" and "(I 1, I 2)" in problem.message
+    assert len(series_vouchers(sb)) == 2  # no reversal advised, nothing posted
+    finished = push(client, vouchers, orgnr=ORGNR)
+    assert finished.ok
+    assert [v.status for v in finished.vouchers] == ["existing"] * 2 + ["posted"] * 3
+    assert len(series_vouchers(sb)) == 5
