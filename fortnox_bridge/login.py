@@ -151,10 +151,31 @@ def login(
             code = _listen(config.redirect_uri, state, wait)
             how = "browser"
     client = FortnoxClient.login(config, code, transport=transport, **client_options)
+    if service_account:
+        client = _as_service_account(client, config, transport, client_options)
     try:
         info = reads.company_information(client)
         name, orgnr = info.name, info.organisation_number
     except ScopeError:  # logged in all the same; the name needs "companyinformation"
         name, orgnr = "", ""
-    result = LoginResult(client.tenant, name, orgnr, tuple(config.scopes), how)
+    stored = client.tokens.store.get(client.tenant)
+    granted = stored.scopes if stored is not None and stored.scopes else tuple(config.scopes)
+    result = LoginResult(client.tenant, name, orgnr, tuple(granted), how)
     return result, client
+
+
+def _as_service_account(
+    client: FortnoxClient,
+    config: FortnoxConfig,
+    transport: httpx.BaseTransport | None,
+    options: dict[str, Any],
+) -> FortnoxClient:
+    """After the service-account consent: the code's tokens told the tenant; their refresh
+    token is revoked and forgotten, and from now on client credentials with ``TenantId``
+    give the access tokens (a service account has no refresh token)."""
+    tenant = client.tenant
+    try:
+        client.disconnect()
+    finally:
+        client.close()
+    return FortnoxClient.service_account(config, tenant, transport=transport, **options)
