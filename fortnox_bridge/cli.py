@@ -15,9 +15,8 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from closing import cli as closing_cli
 from fortnox_bridge.errors import (
     ConfigError,
     FortnoxError,
@@ -25,10 +24,12 @@ from fortnox_bridge.errors import (
     TokenStoreError,
     TransportError,
 )
-from fortnox_bridge.preflight import Problem
-from fortnox_bridge.sync import DEFAULT_SERIES, PushResult
 from sie import amounts
 from sie.display import printable, printable_json
+
+if TYPE_CHECKING:  # the closing stack is imported only by the commands that need it
+    from fortnox_bridge.preflight import Problem
+    from fortnox_bridge.sync import PushResult
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -56,6 +57,9 @@ def _series_arg(value: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from closing import cli as close_cli
+    from closing.assets import ASSETS_HELP
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config", metavar="FILE", help="TOML file with the FORTNOX_* keys in lower case"
@@ -108,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         "roundtrip",
         parents=[common],
         help="pull, validate, close, push, pull again and verify",
-        epilog=closing_cli.ASSETS_HELP,
+        epilog=ASSETS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _push_options(trip)
@@ -118,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     trip.add_argument(
         "--financial-year-date", type=_date_arg, metavar="D", help="a date in the year to close"
     )
-    closing_cli.add_close_options(trip)
+    close_cli.add_close_options(trip)
     box = sub.add_parser(
         "sandbox",
         help="serve the local Fortnox sandbox on 127.0.0.1 (options: sandbox --help)",
@@ -129,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _push_options(parser: argparse.ArgumentParser) -> None:
+    from fortnox_bridge.sync import DEFAULT_SERIES
+
     parser.add_argument(
         "--series",
         type=_series_arg,
@@ -288,11 +294,12 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def run_roundtrip(args: argparse.Namespace) -> int:
+    from closing import cli as close_cli
     from fortnox_bridge.roundtrip import roundtrip
 
     try:
-        settings, assets = closing_cli.close_inputs(args)
-    except closing_cli.UsageError as exc:
+        settings, assets = close_cli.close_inputs(args)
+    except close_cli.UsageError as exc:
         raise UsageError(str(exc)) from None
     with _client(args) as client:
         result = roundtrip(
@@ -425,7 +432,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["fortnox"]:
         return fortnox_main(args[1:])
-    status = closing_cli.main(args)
+    from closing import cli as close_cli
+
+    status = close_cli.main(args)
     if args[:1] in (["-h"], ["--help"]) or not args:
         print(f"\n  fortnox ...   talk to Fortnox: `{PROG} --help`", file=sys.stderr)
     return status

@@ -192,3 +192,24 @@ def test_redirect_with_another_state_or_an_error_stores_nothing() -> None:
         _from_redirect(f"{uri}?code=abc&state=evil", uri, "s1")
     with pytest.raises(FortnoxAuthError, match=r"access_denied|consent"):
         _from_redirect(f"{uri}?error=access_denied&state=s1", uri, "s1")
+
+
+def test_the_sandbox_command_does_not_import_the_closing_stack() -> None:
+    """A broken closing module (say, the workbook's) must not take the sandbox down."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fortnox_bridge.cli import main\n"
+        "try:\n"
+        "    main(['fortnox', 'sandbox', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m == 'closing' or m.startswith('closing.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
