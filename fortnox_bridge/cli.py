@@ -240,6 +240,9 @@ def run_pull(args: argparse.Namespace) -> int:
             out=out,
             default_folder=Path("out"),
         )
+    if result.financial_year is None:  # no year: only the reason, no empty figures
+        _emit(args, result.to_json(), [*_problem_lines(result.problems), "  REFUSED: see above"])
+        return EXIT_REFUSED
     lines = [
         f"{result.company} {result.orgnr}: financial year {result.start} – {result.end} "
         f"(Fortnox id {result.financial_year}), {result.size} bytes"

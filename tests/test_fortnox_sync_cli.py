@@ -213,3 +213,15 @@ def test_the_sandbox_command_does_not_import_the_closing_stack() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_pull_of_a_year_fortnox_lacks_prints_only_the_reason(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fortnox", "login"]) == 0
+    capsys.readouterr()
+    status = main(["fortnox", "pull", "--financial-year-date", "2030-01-01"])
+    out, _err = capsys.readouterr()
+    assert status == 1
+    assert "None" not in out and "0 bytes" not in out
+    assert "no financial year holding 2030-01-01" in out
