@@ -1,7 +1,8 @@
 """The HTTP client for Fortnox's REST API (``/3/...``): auth, pacing, retries, pages.
 
 - Bearer auth from the :class:`~fortnox_bridge.tokens.TokenManager`; an expired token is
-  renewed before the request, a 401 renews once and repeats; a second 401 is an error.
+  renewed before the request; a 401 renews and repeats, twice at most (a token may expire
+  again right after its renewal); a refresh refused with ``invalid_grant`` asks to log in.
 - Reads (GET) are retried on 429, 5xx and lost connections with exponential backoff and jitter,
   honouring ``Retry-After`` when Fortnox sends it (it may not).
 - Writes (POST) are never retried when they may have reached Fortnox: a timeout, a dropped
@@ -51,6 +52,9 @@ Progress = Callable[[int, int, int], None]
 
 PAGE_LIMIT = 500
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Renewals of the access token one request makes after 401s (the token may expire
+#: again right after its renewal; a 401 proves nothing was processed).
+MAX_RENEWALS = 2
 #: Connection errors that prove the request never left (safe to send a POST again).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -345,7 +349,7 @@ class FortnoxClient:
         attempt = 0  # retries after 5xx and lost connections
         limited = 0  # retries after 429
         limited_wait = 0.0
-        renewed = False
+        renewed = 0  # renewals after a 401 in this request
         key = (self.config.client_id, self.tenant)
         while True:
             token = self.tokens.access_token()
@@ -395,10 +399,12 @@ class FortnoxClient:
             log.debug("%s %s -> %d (%.0f ms)", method, what, status, elapsed)
             if status < 400:
                 return response
-            if status == 401 and not renewed:
-                renewed = True
+            if status == 401 and renewed < MAX_RENEWALS:
+                # a token can expire right after its renewal (clock skew, a revoked session):
+                # one more fresh renewal; a refresh that fails raises ReconnectRequired itself
+                renewed += 1
                 self.stats.auth_renewals += 1
-                log.info("%s %s -> 401; renewing the access token once", method, what)
+                log.info("%s %s -> 401; renewing the access token (%d)", method, what, renewed)
                 self.tokens.renew(None)
                 continue
             if status == 401:
@@ -408,7 +414,8 @@ class FortnoxClient:
                     status=401,
                     method=method,
                     path=path,
-                    hint="refused again after a refresh: log in again (bokslut fortnox login)",
+                    hint=f"Fortnox refused {MAX_RENEWALS} freshly renewed tokens although the "
+                    "renewals succeeded; run the command again later",
                 )
             if status == 429:
                 self.stats.rate_limited += 1

@@ -142,11 +142,22 @@ def test_token_expiring_mid_run_is_renewed_once(tmp_path: Path):
         assert client.oauth.token_requests == calls + 1
 
 
-def test_second_401_after_a_refresh_is_an_error(tmp_path: Path):
+def test_401s_after_successful_refreshes_are_an_error_that_does_not_ask_to_log_in(
+    tmp_path: Path,
+):
     env = _faulty(tmp_path, "expire-token:always")
     with env.client() as client, pytest.raises(errors.FortnoxAuthError) as info:
         reads.locked_period(client)
-    assert "refused again after a refresh" in str(info.value)
+    assert client.stats.auth_renewals == 2
+    assert "freshly renewed" in str(info.value) and "log in" not in str(info.value)
+
+
+def test_a_token_expiring_right_after_its_renewal_is_renewed_once_more(tmp_path: Path):
+    env = _faulty(tmp_path, "expire-token:@2,expire-token:@3")
+    with env.client() as client:
+        _year(client)
+        assert reads.locked_period(client) is not None
+        assert client.stats.auth_renewals == 2
 
 
 def test_post_is_repeated_after_a_refused_token_only(tmp_path: Path):
