@@ -404,8 +404,8 @@ def fortnox_main(argv: Sequence[str]) -> int:
         return _fail(args, str(exc), EXIT_USAGE)
     except (ConfigError, TokenStoreError, TransportError) as exc:
         return _fail(args, str(exc), EXIT_USAGE, exc.to_json())
-    except ReconnectRequired as exc:
-        return _fail(args, f"{exc} (run `{PROG} login` again)", EXIT_REFUSED, exc.to_json())
+    except ReconnectRequired as exc:  # its hint already says to run `bokslut fortnox login`
+        return _fail(args, str(exc), EXIT_REFUSED, exc.to_json())
     except FortnoxError as exc:
         return _fail(args, str(exc), EXIT_REFUSED, exc.to_json())
     except KeyboardInterrupt:

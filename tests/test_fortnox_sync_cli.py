@@ -225,3 +225,20 @@ def test_pull_of_a_year_fortnox_lacks_prints_only_the_reason(
     assert status == 1
     assert "None" not in out and "0 bytes" not in out
     assert "no financial year holding 2030-01-01" in out
+
+
+def test_a_broken_refresh_chain_says_once_to_log_in_again(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fortnox", "login"]) == 0
+    store = env / "tokens.json"
+    data = json.loads(store.read_text())
+    for tokens in data["tenants"].values():
+        tokens["refresh_token"] = "spent-" + "x" * 20  # the chain is gone
+        tokens["expires_at"] = "2000-01-01T00:00:00+00:00"
+    store.write_text(json.dumps(data))
+    capsys.readouterr()
+    status = main(["fortnox", "pull"])
+    _out, err = capsys.readouterr()
+    assert status == 1 and "connect again" in err
+    assert err.count("login") == 1, err
