@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
 import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -41,6 +39,7 @@ from fortnox_bridge.errors import (
     error_from_response,
     has_error_body,
 )
+from fortnox_bridge.mapping import dumps, loads
 from fortnox_bridge.ratelimit import SlidingWindow, shared
 from fortnox_bridge.tokens import TokenManager, TokenStore
 
@@ -69,22 +68,6 @@ class ClientStats:
     server_errors: int = 0
     transport_errors: int = 0
     auth_renewals: int = 0
-
-
-def loads(content: bytes) -> Any:
-    """Fortnox JSON with every number that has a fraction as ``Decimal``."""
-    return json.loads(content, parse_float=Decimal)
-
-
-def _no_float(value: Any) -> None:
-    if isinstance(value, float):
-        raise TypeError("a float in a Fortnox request body; amounts must be Decimal or str")
-    if isinstance(value, Mapping):
-        for item in value.values():
-            _no_float(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _no_float(item)
 
 
 def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
@@ -256,16 +239,13 @@ class FortnoxClient:
     def post(
         self, path: str, body: bytes | Mapping[str, Any], params: Params | None = None
     ) -> dict[str, Any]:
-        """POST JSON once. ``body`` as bytes (e.g. ``mapping.dumps``) or a float-free mapping.
+        """POST JSON once. ``body`` as bytes or a mapping written by ``mapping.dumps``
+        (Decimals as their two-decimal text; a float is a ``TypeError``).
 
         Raises :class:`MayHaveCommitted` when the answer is lost or a 5xx: look before posting
         again. A 429 or a refused token is repeated (nothing was stored).
         """
-        if isinstance(body, bytes):
-            content = body
-        else:
-            _no_float(body)
-            content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        content = body if isinstance(body, bytes) else dumps(body)
         return self._json(self._send("POST", path, params=params, content=content))
 
     def list_all(

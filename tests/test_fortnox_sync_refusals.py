@@ -185,3 +185,27 @@ def test_an_interrupted_round_trip_is_finished_by_push_not_by_a_second_round_tri
     assert finished.ok
     assert [v.status for v in finished.vouchers] == ["existing"] * 2 + ["posted"] * 3
     assert len(series_vouchers(sb)) == 5
+
+
+def test_post_of_a_mapping_writes_decimals_exactly_and_refuses_floats(
+    client: FortnoxClient, sb: Sandbox
+) -> None:
+    rows = [
+        {"Account": 1930, "Debit": Decimal("0.10"), "Credit": Decimal("0")},
+        {"Account": 2099, "Debit": Decimal("0"), "Credit": Decimal("0.10")},
+    ]
+    body = {
+        "Voucher": {
+            "Description": "Decimal",
+            "TransactionDate": "2025-12-31",
+            "VoucherSeries": "I",
+            "VoucherRows": rows,
+        }
+    }
+    answer = client.post("/3/vouchers", body, {"financialyear": 2})
+    got = answer["Voucher"]["VoucherRows"][0]["Debit"]
+    assert got == Decimal("0.10") and isinstance(got, Decimal)
+    rows[0]["Debit"] = 0.1
+    with pytest.raises(TypeError, match="float"):
+        client.post("/3/vouchers", body, {"financialyear": 2})
+    assert len(series_vouchers(sb)) == 1

@@ -18,6 +18,7 @@ from pathlib import Path
 import attrs
 
 import sie
+from fortnox_bridge.sandbox.oauth import SCOPES
 from fortnox_bridge.sandbox.seed_invoices import derive, number_key
 from fortnox_bridge.sandbox.state import (
     AccountState,
@@ -43,33 +44,9 @@ SERIES_BY_REFERENCE = {
     "SUPPLIERINVOICE": ("Leverantörsfakturor", False),
     "SUPPLIERPAYMENT": ("Utbetalningar", False),
 }
-#: Scopes whose modules every seeded company is licensed for unless told otherwise.
-ALL_LICENCES = frozenset(
-    [
-        "archive",
-        "article",
-        "bookkeeping",
-        "companyinformation",
-        "connectfile",
-        "costcenter",
-        "currency",
-        "customer",
-        "inbox",
-        "invoice",
-        "offer",
-        "order",
-        "payment",
-        "price",
-        "print",
-        "profile",
-        "project",
-        "salary",
-        "settings",
-        "supplier",
-        "supplierinvoice",
-        "timereporting",
-    ]
-)
+#: Scopes whose modules every seeded company is licensed for unless told otherwise: every
+#: scope but the financing service's (a separate agreement with Fortnox).
+ALL_LICENCES = SCOPES - {"noxfinansinvoice"}
 DEFAULT = "default"
 
 
