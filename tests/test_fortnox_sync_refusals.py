@@ -209,3 +209,14 @@ def test_post_of_a_mapping_writes_decimals_exactly_and_refuses_floats(
     with pytest.raises(TypeError, match="float"):
         client.post("/3/vouchers", body, {"financialyear": 2})
     assert len(series_vouchers(sb)) == 1
+
+
+def test_a_year_the_sandbox_has_only_closing_balances_of_is_refused_clearly(
+    client: FortnoxClient,
+) -> None:
+    from fortnox_bridge.errors import RequestError
+
+    with pytest.raises(RequestError) as caught:
+        pull(client, financial_year_date=dt.date(2024, 6, 30), today=TODAY)
+    assert caught.value.status == 400 and caught.value.code == 2000454
+    assert "saknar bokföring" in caught.value.message and "2024-01-01" in caught.value.message

@@ -87,6 +87,13 @@ ERRORS: dict[str, ErrorKind] = {
     ),
     "sie_type": E(400, 2000452, "Ogiltig SIE-typ.", "invented"),
     "not_found": E(404, 2000453, "Resursen finns inte.", "invented"),
+    "sie_no_books": E(
+        400,
+        2000454,
+        "Räkenskapsåret {start} – {end} saknar bokföring att exportera "
+        "(endast utgående saldon finns).",
+        "invented",
+    ),
 }
 
 

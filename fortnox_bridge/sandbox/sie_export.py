@@ -166,6 +166,10 @@ def sie_file(ctx: Ctx, sie_type: int) -> Response:
     if sie_type not in SIE_TYPES:
         raise Refusal(ctx.error("sie_type"))
     year = select_year(ctx)
+    if not year.ib_known and not year.vouchers:
+        # a year seeded only from a later file's #RAR -1 balances has no opening balances
+        # and no vouchers: no SIE 4 of it would read back whole, so none is made
+        raise Refusal(ctx.error("sie_no_books", start=year.start, end=year.end))
     start, end = date_arg(ctx, "fromdate"), date_arg(ctx, "todate")
     flag = ctx.args.get("exportall", "").lower()
     everything = ctx.sie_export_all if flag == "" else flag == "true"
