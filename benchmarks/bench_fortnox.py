@@ -223,22 +223,47 @@ def bench_pull(mb: float, work: Path) -> None:
     print(f"  overhead of the bridge: {overhead * 100:.1f} % (target <= 25 %: {verdict})")
 
 
-def bench_push(count: int, work: Path) -> None:
-    with sandbox(SAMPLE, "25/5") as url:
-        result = run_child("push", url, str(work / "push.tokens.json"), str(count))
+#: The requests-per-voucher target is stated for 100 vouchers: 1.1 × 100 = one POST each plus
+#: at most 10 others (the pre-flight reads and the listing). For another count the same
+#: allowance of 10 is what is judged.
+TARGET_VOUCHERS = 100
+OTHER_REQUESTS = 10
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "FAIL"
+
+
+def push_lines(result: dict[str, Any], count: int) -> list[str]:
+    """The push measurement with a verdict per target."""
     requests = result["requests"]
     minimum = 5.0 * ((requests - 1) // 25)
     per = requests / count
     above = (result["seconds"] / minimum - 1) * 100 if minimum else 0.0
-    print(f"push: {result['posted']} of {count} vouchers posted (ok={result['ok']})")
-    for problem in result["problems"]:
-        print(f"  {problem}")
-    print(
-        f"  requests {requests} ({per:.2f} per voucher, target <= 1.1), "
-        f"{result['seconds']:.2f} s (minimum the 25/5 s limit allows: {minimum:.1f} s, "
-        f"{above:.1f} % above; target <= 10 %), "
-        f"429s seen: {result['rate_limited']} (target 0)"
+    lines = [f"push: {result['posted']} of {count} vouchers posted (ok={result['ok']})"]
+    lines += [f"  {problem}" for problem in result["problems"]]
+    scaled = (
+        ""
+        if count == TARGET_VOUCHERS
+        else (
+            f"; judged for {count} vouchers as at most {OTHER_REQUESTS} requests besides the POSTs"
+        )
     )
+    lines += [
+        f"  requests {requests} ({per:.2f} per voucher; target <= 1.1 for {TARGET_VOUCHERS} "
+        f"vouchers{scaled}): {_verdict(requests <= count + OTHER_REQUESTS)}",
+        f"  time {result['seconds']:.2f} s (minimum the 25/5 s limit allows: {minimum:.1f} s, "
+        f"{above:.1f} % above; target <= 10 %): {_verdict(above <= 10.0)}",
+        f"  429s seen: {result['rate_limited']} (target 0): "
+        f"{_verdict(result['rate_limited'] == 0)}",
+    ]
+    return lines
+
+
+def bench_push(count: int, work: Path) -> None:
+    with sandbox(SAMPLE, "25/5") as url:
+        result = run_child("push", url, str(work / "push.tokens.json"), str(count))
+    print("\n".join(push_lines(result, count)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
