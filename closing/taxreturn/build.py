@@ -83,7 +83,7 @@ def tax_return(model: SieFile, result: ClosingResult) -> TaxReturn:
     after = after_closing(result)
     ink2r = build_ink2r(after, table, result.settings.accounts.transfer, figures.arets_resultat)
     findings.extend(ink2r.findings)
-    ink2s = _ink2s(ink2r.fields, figures, table, findings)
+    ink2s = _ink2s(ink2r.fields, figures, table, findings, ink2r.result_terms)
     ink2 = _ink2(ink2s, table)
     names = {form: form_name(form, result.tax_year, year.end.month) for form in FORMS}
     start = year.start or year.end.replace(year=year.end.year - 1)
@@ -172,7 +172,11 @@ def _table(tax_year: int, rates_year: int | None, findings: list[Finding]) -> Fo
 
 
 def _ink2s(
-    ink2r: dict[str, Field], figures: ClosingFigures, table: FormTable, findings: list[Finding]
+    ink2r: dict[str, Field],
+    figures: ClosingFigures,
+    table: FormTable,
+    findings: list[Finding],
+    result_terms: int = 0,
 ) -> dict[str, Field]:
     defs = table.by_id("INK2S")
     values: dict[str, tuple[Decimal, str, tuple[str, ...]]] = {}
@@ -246,7 +250,8 @@ def _ink2s(
         abs(total),
         f"computation: sum of {used or 'no fields'} (whole kronor, not rounded to tens)",
     )
-    _compare(total, figures.taxable_income_exact, len(fields) - 1, findings)
+    # Each INK2S term and each income-statement field behind 4.1/4.2 drops under a krona.
+    _compare(total, figures.taxable_income_exact, len(fields) - 1 + result_terms, findings)
     return fields
 
 

@@ -54,6 +54,9 @@ class Ink2r:
     equity_and_liabilities: Decimal
     arets_resultat: Decimal
     findings: tuple[Finding, ...]
+    #: Income-statement fields summed into årets resultat, those that dropped to 0 kr too:
+    #: each may lose up to a krona of öre, which the INK2S comparison allows for.
+    result_terms: int = 0
 
 
 def _place(
@@ -158,7 +161,8 @@ def build_ink2r(
             tuple(a for f in fields.values() if f.id in _RESULT_IDS for a in f.accounts),
         )
     findings.extend(_checks(fields, assets, claims, result, closing_result))
-    return Ink2r(fields, assets, claims, result, tuple(findings))
+    terms = sum(1 for i in placed if i in _RESULT_IDS)
+    return Ink2r(fields, assets, claims, result, tuple(findings), terms)
 
 
 def _move_signs(sums: dict[str, _Sum], defs: dict[str, FieldDef]) -> dict[str, _Sum]:
