@@ -11,6 +11,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+import sie
 from closing import AssetInputs, ClosingSettings, apply, close, trial_balance
 from closing.taxreturn import SruError, TaxReturn, form_fields, tax_return, write_sru
 from closing.taxreturn.build import after_closing
@@ -462,3 +463,19 @@ def test_balances_after_closing_are_those_of_the_applied_ledger() -> None:
     applied = trial_balance(apply(model, result))
     assert mine == {x.account: (x.ub, x.is_result) for x in applied.lines if x.ub}
     assert mine["2125"] == (Decimal("-101000.00"), False)
+
+
+def test_a_year_one_without_a_start_date_is_a_draft_not_a_crash() -> None:
+    """``#RAR 0 "" 00011231`` (no start, the calendar's first year) once ended in
+    "year 0 is out of range"; the return is made, dated from year 1, and not filed."""
+    text = (
+        '#FLAGGA 0\n#SIETYP 4\n#FNAMN "X AB"\n#ORGNR 556677-8899\n#RAR 0 "" 00011231\n'
+        '#KONTO 1930 "Bank"\n#KONTO 3001 "F"\n#VER A 1 00011231 "x"\n{\n'
+        "#TRANS 1930 {} 100\n#TRANS 3001 {} -100\n}\n"
+    )
+    model = sie.read(text.encode("cp437")).model
+    result = close(model, ClosingSettings(rates_year=2025))
+    tr = tax_return(model, result)
+    assert tr.year_start == dt.date(1, 1, 1)
+    assert tr.ink2s["4.15"].amount == 75  # 100 − the 25 % allocation (25)
+    assert not tr.fileable

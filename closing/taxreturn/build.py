@@ -21,7 +21,7 @@ from closing.taxreturn.fields import Field, Filer, TaxReturn
 from closing.taxreturn.forms import FORMS, TABLES, FieldDef, FormTable, form_name, table_for
 from closing.taxreturn.ink2r import build_ink2r
 from closing.trial_balance import TrialBalanceLine
-from sie import bas
+from sie import bas, dates
 from sie import orgnr as orgnrs
 from sie.amounts import ZERO, format, format_kronor
 from sie.model import SieFile
@@ -86,7 +86,7 @@ def tax_return(model: SieFile, result: ClosingResult) -> TaxReturn:
     ink2s = _ink2s(ink2r.fields, figures, table, findings, ink2r.result_terms)
     ink2 = _ink2(ink2s, table)
     names = {form: form_name(form, result.tax_year, year.end.month) for form in FORMS}
-    start = year.start or year.end.replace(year=year.end.year - 1)
+    start = dates.start_of(year)
     reasons = draft_reasons(result, table)
     if reasons:
         findings.append(
