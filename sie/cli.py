@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from sie import orgnr, render
@@ -76,28 +76,48 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NNNNNN-NNNN",
         help="organisation number the files must belong to",
     )
-    parser.add_argument(
+    _add_setting(
+        parser,
         "--max-objects",
-        type=_positive_int,
-        default=defaults.max_objects,
-        metavar="N",
-        help=f"objects per dimension the import accepts (default {defaults.max_objects})",
+        _positive_int,
+        "N",
+        "objects per dimension the import accepts",
+        defaults.max_objects,
     )
-    parser.add_argument(
+    _add_setting(
+        parser,
         "--default-series",
-        type=_series_arg,
-        default=defaults.default_series,
-        metavar="S",
-        help=f"series for vouchers without one (default {defaults.default_series})",
+        _series_arg,
+        "S",
+        "series for vouchers without one",
+        defaults.default_series,
     )
-    parser.add_argument(
+    _add_setting(
+        parser,
         "--max-size-mb",
-        type=_size_arg,
-        default=defaults.max_size_mb,
-        metavar="N",
-        help=f"refuse files larger than this (default {defaults.max_size_mb:g} MB)",
+        _size_arg,
+        "N",
+        "refuse files larger than this",
+        defaults.max_size_mb,
+        shown=f"{defaults.max_size_mb:g} MB",
     )
     return parser
+
+
+def _add_setting(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    convert: Callable[[str], object],
+    metavar: str,
+    what: str,
+    default: object,
+    shown: str | None = None,
+) -> None:
+    """An option that overrides one :class:`ImportSettings` field; its help names the default."""
+    shown = str(default) if shown is None else shown
+    parser.add_argument(
+        flag, type=convert, default=default, metavar=metavar, help=f"{what} (default {shown})"
+    )
 
 
 # --------------------------------------------------------------------------- rendering
