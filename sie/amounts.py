@@ -6,8 +6,8 @@ The face is python-stdnum's: ``compact``, ``validate`` (raises :class:`InvalidAm
 The range is the point. An amount has at most :data:`MAX_INTEGER_DIGITS` (15) digits
 before the decimal point and at most :data:`MAX_DECIMALS` (6) after it, so a single
 amount has at most 21 significant digits. Summing a million such amounts needs at most
-28 digits, which is exactly what :data:`MONEY_CONTEXT` (and Python's default context)
-keeps, so no sum of a file's amounts is ever rounded. 15 integer digits (just under
+28 digits; :data:`MONEY_CONTEXT` keeps 40 and traps inexact results, so no sum of a
+file's amounts is ever rounded, and one that would be raises instead. 15 integer digits (just under
 10¹⁵ kronor) is far beyond any Swedish company's books and within what spreadsheet
 cells and Fortnox hold exactly.
 """

@@ -273,3 +273,13 @@ def test_the_return_balances_and_matches_the_closing(model: SieFile, pfond: str)
     assert tr.amounts()["ink2"] == (
         {"1.1": taxable} if taxable > 0 else {"1.2": -taxable} if taxable else {}
     )
+
+
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tr=returns())
+def test_the_folder_is_made_when_missing(tmp_path: Path, tr: TaxReturn) -> None:
+    """``write_sru(tr, "out/")`` on a fresh checkout once raised FileNotFoundError."""
+    info, forms = write_sru(tr, tmp_path / "new" / "out", now=NOW)
+    assert info.parent == forms.parent == tmp_path / "new" / "out"
+    expected = tr.amounts()
+    assert {k: read_sru(info, forms).amounts().get(k, {}) for k in expected} == expected

@@ -92,6 +92,7 @@ def write_sru(
         )
     now = (now or dt.datetime.now()).replace(microsecond=0)
     target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)  # as write_outputs does for the workbook
     info, forms = target / INFO_NAME, target / BLANKETTER_NAME
     for path, lines in ((info, _lines_info(tr, now)), (forms, _lines_forms(tr, now))):
         text = "".join(f"{line}\r\n" for line in lines)
