@@ -30,25 +30,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_read import peak_rss_mb  # one measurement for both benchmarks
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLE = ROOT / "samples" / "norrsken_ab_2025.se"
 MEGABYTE = 1_000_000
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set size (VmHWM), in MB."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024 / MEGABYTE
-    except OSError:
-        pass
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / MEGABYTE if sys.platform == "darwin" else peak * 1024 / MEGABYTE
 
 
 def _env() -> dict[str, str]:
