@@ -159,6 +159,20 @@ def _err(text: str) -> None:
     print(printable(text), file=sys.stderr)
 
 
+def _progress(text: str) -> None:
+    """One status line on a terminal, rewritten in place and cleared by :func:`_done`, so
+    a posted voucher is not listed twice (progress, then the result); nothing in a pipe."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K" + printable(text)[:100])
+        sys.stderr.flush()
+
+
+def _done() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+
 def _emit(args: argparse.Namespace, data: dict[str, Any], lines: Sequence[str]) -> None:
     if args.json:
         print(printable_json(data))
@@ -290,8 +304,9 @@ def run_push(args: argparse.Namespace) -> int:
             series=args.series,
             orgnr=orgnr,
             revision=args.revision,
-            progress=_err,
+            progress=_progress,
         )
+    _done()
     _emit(args, result.to_json(), _push_lines(result))
     return EXIT_OK if result.ok else EXIT_REFUSED
 
@@ -313,8 +328,9 @@ def run_roundtrip(args: argparse.Namespace) -> int:
             out=Path(args.out) if args.out else None,
             financial_year_date=args.financial_year_date,
             revision=args.revision,
-            progress=_err,
+            progress=_progress,
         )
+    _done()
     _emit(args, result.to_json(), roundtrip_lines(result))
     return EXIT_OK if result.ok else EXIT_REFUSED
 
