@@ -21,7 +21,7 @@ from sie.blocks import VoucherBlocks
 from sie.checksum import ksumma
 from sie.syntax import Record, parse_line_lark
 from tests.conftest import SAMPLES, corpus_params
-from tests.test_syntax_differential import voucher_files
+from tests.test_syntax_differential import assert_fast_equals_grammar, voucher_files
 
 #: One more than the largest CRC-32: a closing #KSUMMA no content can match.
 WRONG = 2**32
@@ -67,14 +67,7 @@ def per_record(result: sie.ReadResult, data: bytes) -> int:
 
 
 def assert_paths_agree(data: bytes) -> tuple[sie.ReadResult, int]:
-    fast = sie.read(data)
-    slow = sie.read(data, fast=False)
-    assert fast.model == slow.model
-    assert [(v.line, [r.line for r in v.rows]) for v in fast.model.vouchers] == [
-        (v.line, [r.line for r in v.rows]) for v in slow.model.vouchers
-    ]
-    assert fast.findings == slow.findings
-    assert fast.label_counts == slow.label_counts
+    fast, slow = assert_fast_equals_grammar(data)
     crc = computed(fast)
     assert crc == computed(slow)
     return fast, crc

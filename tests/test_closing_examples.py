@@ -183,8 +183,9 @@ def test_example_3_voluntary_reversal_and_rounding() -> None:
     assert {f.account: f.closing for f in result.pfond.funds} == {"2123": d(30_000)}
 
 
-def test_example_4_plain_loss() -> None:
-    model = ledger(
+def example_4():  # type: ignore[no-untyped-def]
+    """Example 4, the loss year: 80 000 sales, 200 000 rent, a 120 000 deficit."""
+    return ledger(
         2025,
         ib={"1930": 300_000, "2091": -300_000},
         entries=[
@@ -192,6 +193,19 @@ def test_example_4_plain_loss() -> None:
             ("Hyra", [("5010", 200_000), ("1930", -200_000)]),
         ],
     )
+
+
+def example_4_next_year():  # type: ignore[no-untyped-def]
+    """Example 4, the year after: a 150 000 profit against last year's deficit."""
+    return ledger(
+        2026,
+        ib={"1930": 300_000, "2091": -300_000},
+        entries=[("Försäljning", [("1930", 150_000), ("3001", -150_000)])],
+    )
+
+
+def test_example_4_plain_loss() -> None:
+    model = example_4()
     result = close(model)
     assert result.closed
     assert result.result_before_appropriations == d(-120_000)
@@ -209,11 +223,7 @@ def test_example_4_plain_loss() -> None:
 def test_example_4_deficit_is_deducted_next_year() -> None:
     """Next year 4.14a = 120 000: a 150 000 profit leaves 30 000, and by default
     the periodiseringsfond base is taken after the deficit."""
-    model = ledger(
-        2026,
-        ib={"1930": 300_000, "2091": -300_000},
-        entries=[("Försäljning", [("1930", 150_000), ("3001", -150_000)])],
-    )
+    model = example_4_next_year()
     result = close(model, ClosingSettings(previous_deficit=Decimal(120_000)))
     assert result.tax.pfond_base == d(30_000)
     assert result.tax.pfond_allocation == d(7_500)

@@ -17,7 +17,13 @@ from closing.taxreturn import SruError, TaxReturn, form_fields, tax_return, writ
 from closing.taxreturn.build import after_closing
 from sie.model import Balance, SieFile
 from tests.closing_support import ledger
-from tests.test_closing_examples import example_1, example_2, example_3
+from tests.test_closing_examples import (
+    example_1,
+    example_2,
+    example_3,
+    example_4,
+    example_4_next_year,
+)
 
 
 def codes(tr: TaxReturn) -> set[str]:
@@ -139,14 +145,7 @@ def test_example_3_fields_are_not_rounded_to_tens() -> None:
 
 
 def test_example_4_loss_and_next_year() -> None:
-    model = ledger(
-        2025,
-        ib={"1930": 300_000, "2091": -300_000},
-        entries=[
-            ("Försäljning", [("1930", 80_000), ("3001", -80_000)]),
-            ("Hyra", [("5010", 200_000), ("1930", -200_000)]),
-        ],
-    )
+    model = example_4()
     tr = tax_return(model, close(model))
     assert tr.amounts() == {
         "ink2": {"1.2": 120_000},
@@ -160,11 +159,7 @@ def test_example_4_loss_and_next_year() -> None:
         "ink2s": {"4.2": 120_000, "4.16": 120_000},
     }
     assert (tr.ink2s["4.16"].sru_code, tr.ink2["1.2"].sru_code) == ("7770", "7114")
-    following = ledger(
-        2026,
-        ib={"1930": 300_000, "2091": -300_000},
-        entries=[("Försäljning", [("1930", 150_000), ("3001", -150_000)])],
-    )
+    following = example_4_next_year()
     result = close(following, ClosingSettings(previous_deficit=Decimal(120_000)))
     nxt = tax_return(following, result)
     # 150 000 − allocation 7 500 − tax 4 635 = 137 865; 4.15 = 137 865 + 4 635 − 120 000.

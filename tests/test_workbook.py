@@ -48,7 +48,7 @@ from closing.workbook import (
 )
 from sie.model import Object, SieFile
 from tests.closing_support import ledger
-from tests.test_closing_examples import example_2, example_3
+from tests.test_closing_examples import example_2, example_3, example_4, example_4_next_year
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "norrsken_ab_2025.se"
@@ -125,19 +125,8 @@ def set_cell(built: BuiltWorkbook, key: str, value: Any) -> None:
 def make_cases() -> dict[str, Case]:
     sample = sample_model()
     assets = sample_assets()
-    loss = ledger(
-        2025,
-        ib={"1930": 300_000, "2091": -300_000},
-        entries=[
-            ("Försäljning", [("1930", 80_000), ("3001", -80_000)]),
-            ("Hyra", [("5010", 200_000), ("1930", -200_000)]),
-        ],
-    )
-    after_loss = ledger(
-        2026,
-        ib={"1930": 300_000, "2091": -300_000},
-        entries=[("Försäljning", [("1930", 150_000), ("3001", -150_000)])],
-    )
+    loss = example_4()
+    after_loss = example_4_next_year()
     ex2_assets = AssetInputs(acquisitions={2025: Decimal(100_000)})
     ex3_settings = ClosingSettings(pfond="none", reverse_pfond=Decimal(50_000))
     deficit = ClosingSettings(previous_deficit=Decimal(120_000))
