@@ -24,7 +24,7 @@ from sie.checksum import Running, cp437
 from sie.fields import FieldReader, Report
 from sie.model import ObjectRef, Row, Voucher
 from sie.quoting import content
-from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, Record, block_patterns
+from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, Field, Record, block_patterns
 
 #: The labels of a voucher's rows.
 ROW_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
@@ -176,7 +176,7 @@ class VoucherBlocks:
             self._rtrans = row
         self._rows.append(row)
 
-    def _quantity(self, rest: tuple[fld.Field, ...], rec: Record) -> Decimal | None:
+    def _quantity(self, rest: tuple[Field, ...], rec: Record) -> Decimal | None:
         """A row's optional quantity; an unreadable one is dropped, the row kept."""
         try:
             return self.fields.optional_amount(rest, 3, "quantity", rec.line)

@@ -184,48 +184,51 @@ def supplier_invoice(ctx: Ctx, given: str) -> Response:
 
 
 def invoice_payments(ctx: Ctx) -> Response:
-    wanted = ctx.args.get("invoicenumber")
-    items = [
-        {
-            "@url": ctx.url(f"/3/invoicepayments/{p.number}"),
-            "Amount": p.amount,
-            "Booked": True,
-            "Currency": "SEK",
-            "CurrencyRate": Decimal(1),
-            "CurrencyUnit": Decimal(1),
-            "InvoiceNumber": int(i.number) if i.number.isdigit() else 0,
-            "Number": str(p.number),
-            "PaymentDate": p.date.isoformat(),
-            "Source": "manual",
-            "WriteOffExist": False,
-        }
-        for i in ctx.tenant.invoices
-        if wanted is None or i.number == wanted
-        for p in i.payments
-    ]
-    items.sort(key=lambda item: int(str(item["Number"])))
-    return listing(ctx, "InvoicePayments", items)
+    return _payments(
+        ctx,
+        "invoicepayments",
+        "InvoicePayments",
+        [
+            (i.number, int(i.number) if i.number.isdigit() else 0, str(p.number), p)
+            for i in ctx.tenant.invoices
+            for p in i.payments
+        ],
+    )
 
 
 def supplier_invoice_payments(ctx: Ctx) -> Response:
+    return _payments(
+        ctx,
+        "supplierinvoicepayments",
+        "SupplierInvoicePayments",
+        [
+            (i.given_number, i.given_number, p.number, p)
+            for i in ctx.tenant.supplier_invoices
+            for p in i.payments
+        ],
+    )
+
+
+def _payments(ctx: Ctx, path: str, key: str, payments: list[tuple[str, Any, Any, Any]]) -> Response:
+    """The payment list both registers share: (invoice key, its InvoiceNumber, the
+    payment's Number, the payment), filtered by ``?invoicenumber=`` and sorted by Number."""
     wanted = ctx.args.get("invoicenumber")
     items = [
         {
-            "@url": ctx.url(f"/3/supplierinvoicepayments/{p.number}"),
+            "@url": ctx.url(f"/3/{path}/{p.number}"),
             "Amount": p.amount,
             "Booked": True,
             "Currency": "SEK",
             "CurrencyRate": Decimal(1),
             "CurrencyUnit": Decimal(1),
-            "InvoiceNumber": i.given_number,
-            "Number": p.number,
+            "InvoiceNumber": invoice_number,
+            "Number": number,
             "PaymentDate": p.date.isoformat(),
             "Source": "manual",
             "WriteOffExist": False,
         }
-        for i in ctx.tenant.supplier_invoices
-        if wanted is None or i.given_number == wanted
-        for p in i.payments
+        for invoice, invoice_number, number, p in payments
+        if wanted is None or invoice == wanted
     ]
     items.sort(key=lambda item: int(str(item["Number"])))
-    return listing(ctx, "SupplierInvoicePayments", items)
+    return listing(ctx, key, items)
