@@ -17,8 +17,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from sie import fields as fld
 from sie.checksum import Running, cp437
 from sie.fields import FieldReader, Report
@@ -169,7 +167,7 @@ class VoucherBlocks:
                         line,
                         None,
                     )
-                row = attrs.evolve(row, added=True)
+                row = row._replace(added=True)
             else:
                 self._twin_missing(pending)
         if row.kind == "RTRANS":
@@ -208,7 +206,7 @@ class VoucherBlocks:
             self._twin_missing(self._rtrans)
             self._rtrans = None
         rows = tuple(self._rows)
-        voucher = Voucher(*ver, rows, line=self._ver_line)  # type: ignore[call-arg,misc]
+        voucher: Voucher = tuple.__new__(Voucher, (*ver, rows, None, None, self._ver_line))
         if not rows:
             self.report(
                 "empty-voucher",
@@ -289,6 +287,7 @@ class VoucherBlocks:
         listed_get = self._object_texts.get
         dates_get = self.fields.dates.get
         keep = self._keep
+        make = tuple.__new__  # a Row without the keyword handling of Row(...)
         rows: list[Row] = []
         append = rows.append
         line = first + 1
@@ -314,15 +313,20 @@ class VoucherBlocks:
                 quantity = ""
             row_sign = content(rsign) if rsign else ""
             append(
-                Row(
-                    keep(account, account),
-                    Decimal(amount),
-                    refs,
-                    row_day,
-                    row_text,
-                    count,
-                    row_sign,
-                    line=line,
+                make(
+                    Row,
+                    (
+                        keep(account, account),
+                        Decimal(amount),
+                        refs,
+                        row_day,
+                        row_text,
+                        count,
+                        row_sign,
+                        "TRANS",
+                        False,
+                        line,
+                    ),
                 )
             )
             if parts is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar
 
 import attrs
@@ -166,7 +165,6 @@ def fill_voucher_ids(
         if count is not None:
             highest[series] = max(highest.get(series, 0), count)
     code: SieCode = "voucher-id-missing" if model.sie_type == "4E" else "voucher-id-assigned"
-    new_voucher = _replacer(Voucher)
     vouchers: list[Voucher] = []
     findings: list[Finding] = []
     for series, v in zip(series_of, model.vouchers, strict=True):
@@ -182,7 +180,7 @@ def fill_voucher_ids(
             highest[series] = highest.get(series, 0) + 1
             changes.update(number=str(highest[series]), source_number=v.number)
             said.append("number")
-        filled = new_voucher(v, **changes)
+        filled = v._replace(**changes)
         vouchers.append(filled)
         findings.append(
             finding(
@@ -199,19 +197,6 @@ def fill_voucher_ids(
             )
         )
     return attrs.evolve(model, vouchers=tuple(vouchers)), findings
-
-
-def _replacer(cls: type[T]) -> Callable[..., T]:
-    """A faster ``attrs.evolve`` for one class, for per-row use on large files."""
-    names = [(a.name, a.alias) for a in attrs.fields(cls) if a.init]  # type: ignore[arg-type]
-
-    def replace(instance: T, **changes: Any) -> T:
-        for name, alias in names:
-            if alias not in changes:
-                changes[alias] = getattr(instance, name)
-        return cls(**changes)
-
-    return replace
 
 
 def objects_per_dimension(model: SieFile, scan: LedgerScan | None = None) -> dict[int, set[str]]:
@@ -240,8 +225,6 @@ def cap_objects(
     if not capped:
         return model, []
     rows_touched: Counter[int] = Counter()
-    new_row = _replacer(Row)
-    new_voucher = _replacer(Voucher)
     vouchers: list[Voucher] = []
     for v in model.vouchers:
         rows: list[Row] | None = None
@@ -255,8 +238,8 @@ def cap_objects(
                 rows_touched[d] += 1
             if rows is None:
                 rows = list(v.rows)
-            rows[i] = new_row(r, objects=kept)
-        vouchers.append(v if rows is None else new_voucher(v, rows=tuple(rows)))
+            rows[i] = r._replace(objects=kept)
+        vouchers.append(v if rows is None else v._replace(rows=tuple(rows)))
     dropped_balances = Counter(
         ob.object[0] for ob in model.object_balances if ob.object[0] in capped
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -33,13 +33,17 @@ def _line() -> int:
     return attrs.field(default=0, eq=False, kw_only=True)  # type: ignore[no-any-return]
 
 
-@attrs.frozen(slots=True)
-class Row:
+class Row(NamedTuple):
     """A transaction row of a voucher (``#TRANS``, ``#RTRANS`` or ``#BTRANS``).
 
     ``kind`` keeps the correction history: ``RTRANS`` marks a row added later
     (the ``TRANS`` right after it is its twin and carries ``added=True``),
     ``BTRANS`` a struck row. Only ``TRANS`` rows make up the voucher's balance.
+
+    A large file has millions of rows, so a row is a named tuple: made in a fifth
+    of the time of a frozen attrs instance, and as small. Like the other records
+    it compares and hashes without its ``line``; it compares equal only to a Row.
+    Use ``row._replace(field=value)`` for a changed copy.
     """
 
     account: str
@@ -51,16 +55,32 @@ class Row:
     sign: str = ""
     kind: RowKind = "TRANS"
     added: bool = False
-    line: int = _line()
+    line: int = 0
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Row:
+            return NotImplemented
+        return self[:9] == other[:9]  # type: ignore[no-any-return]
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is not Row:
+            return NotImplemented
+        return self[:9] != other[:9]  # type: ignore[no-any-return]
+
+    def __hash__(self) -> int:
+        return hash(self[:9])
 
 
-@attrs.frozen(slots=True)
-class Voucher:
+class Voucher(NamedTuple):
     """A ``#VER`` with its rows in file order.
 
     ``series``/``number`` are what the model uses; when import filled in an
     empty series or number, ``source_series``/``source_number`` keep what the
     file said (``""``) for traceability, else they are ``None``.
+
+    A named tuple like :class:`Row` (files hold hundreds of thousands of
+    vouchers); it compares and hashes by its first seven fields only, so neither
+    ``line`` nor the ``source_*`` fields take part. Use ``_replace`` to change one.
     """
 
     series: str
@@ -70,9 +90,22 @@ class Voucher:
     reg_date: dt.date | None = None
     sign: str = ""
     rows: tuple[Row, ...] = ()
-    source_series: str | None = attrs.field(default=None, eq=False)
-    source_number: str | None = attrs.field(default=None, eq=False)
-    line: int = _line()
+    source_series: str | None = None
+    source_number: str | None = None
+    line: int = 0
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Voucher:
+            return NotImplemented
+        return self[:7] == other[:7]  # type: ignore[no-any-return]
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is not Voucher:
+            return NotImplemented
+        return self[:7] != other[:7]  # type: ignore[no-any-return]
+
+    def __hash__(self) -> int:
+        return hash(self[:7])
 
     @property
     def trans(self) -> tuple[Row, ...]:

@@ -7,7 +7,6 @@ skipped, filled in or repaired is reported as a :class:`~sie.findings.Finding`.
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import re
@@ -18,6 +17,7 @@ from typing import BinaryIO
 import attrs
 
 from sie import encoding as enc
+from sie import gcpause
 from sie.findings import Finding, finding, has_errors
 from sie.model import SieFile, Voucher
 from sie.records import Builder
@@ -140,18 +140,13 @@ def read(
     chunks: Iterable[bytes | memoryview] = enc.chunks(data) if again is None else again
     del data  # a file is read again, so its bytes are not held while the model grows
     pieces = enc.decode_pieces(chunks, codec, builder.findings, file, tick, repairs)
-    collecting = gc.isenabled()
-    gc.disable()  # millions of acyclic objects: cycle collection would only cost time
-    try:
+    with gcpause.paused():  # millions of acyclic objects: collection would only cost time
         if fast:
             for _ in _run(builder, pieces):
                 pass
         else:
             _run_lark(builder, enc.piece_lines(pieces))
         model = builder.finish()
-    finally:
-        if collecting:
-            gc.enable()
     return ReadResult(
         model=model,
         findings=tuple(builder.findings),

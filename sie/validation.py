@@ -11,14 +11,13 @@ the result (:mod:`sie.cli`).
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 import attrs
 
-from sie import bas
+from sie import bas, gcpause
 from sie import orgnr as orgnr_mod
 from sie.findings import Finding, finding, has_errors
 from sie.import_rules import (
@@ -145,17 +144,12 @@ def validate(
     file, encoding, size = read_result.file, read_result.encoding, read_result.size
     if any(f.code in REFUSING_CODES for f in reader_findings):
         return ValidationResult(None, _sorted(reader_findings), file, encoding, size)
-    collecting = gc.isenabled()
-    gc.disable()  # walking millions of rows creates no cycles; collection would only cost
-    try:
+    with gcpause.paused():  # walking millions of rows creates no cycles
         scan = scan_ledger(read_result.model)
         model, imported = apply_import_rules(read_result.model, settings, file=file, scan=scan)
         integrity = check_integrity(
             model, label_counts=read_result.label_counts, file=file, scan=scan
         )
-    finally:
-        if collecting:
-            gc.enable()
     findings = _sorted([*reader_findings, *imported, *integrity])
     return ValidationResult(model, findings, file, encoding, size)
 

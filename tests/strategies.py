@@ -353,12 +353,12 @@ def voucher_rows(
                 sign=draw(texts(0, 8)),
                 kind="RTRANS",
             )
-            units.append([rtrans, attrs.evolve(final, added=True)])
+            units.append([rtrans, final._replace(added=True)])
         else:
             units.append([final])
     for _ in range(draw(st.integers(0, 2))):
         struck = row(draw(amounts(10**9)))
-        units.append([attrs.evolve(struck, kind="BTRANS")])
+        units.append([struck._replace(kind="BTRANS")])
     ordered = draw(st.permutations(units)) if units else []
     return tuple(r for unit in ordered for r in unit)
 

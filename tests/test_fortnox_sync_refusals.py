@@ -8,7 +8,6 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import attrs
 import pytest
 
 from fortnox_bridge.client import FortnoxClient
@@ -69,7 +68,7 @@ def test_a_closing_file_with_a_voucher_off_the_year_end_is_refused(
     client: FortnoxClient, sb: Sandbox, tmp_path: Path
 ) -> None:
     vouchers = list(_closing_vouchers())
-    vouchers[1] = attrs.evolve(vouchers[1], date=dt.date(2025, 6, 30))
+    vouchers[1] = vouchers[1]._replace(date=dt.date(2025, 6, 30))
     result = push(client, vouchers, orgnr=ORGNR)
     errors = [(p.code, p.voucher) for p in result.problems if p.severity == "error"]
     assert errors == [("fortnox-not-closing", 2)]
