@@ -10,8 +10,6 @@ tests/test_syntax_differential.py proves on generated files and the corpus.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import zlib
 from collections.abc import Callable
 from decimal import Decimal
@@ -65,7 +63,9 @@ class VoucherBlocks:
         )
         self._raw_objects: dict[str, tuple[ObjectRef, ...]] = {"": ()}
         self._object_texts: dict[str, str] = {}  # raw object list -> its items, joined
-        self._block_rows = block_patterns()[1].findall
+        block, rows = block_patterns()
+        self._block_match = block.match
+        self._block_rows = rows.findall
 
     # ------------------------------------------------------------------ the line path
 
@@ -252,112 +252,133 @@ class VoucherBlocks:
 
     # ------------------------------------------------------------------ the fast path
 
-    def take(self, m: re.Match[str], first: int) -> int:
-        """Take a whole plain voucher block from the block pattern's match ``m``
-        (its ``#VER`` on line ``first``).
+    def take_all(self, piece: str, pos: int, number: int) -> tuple[int, int]:
+        """Take the plain voucher blocks that follow one another in ``piece`` from
+        ``pos`` (``number`` lines read before it); return where it stopped and the
+        lines read then.
 
-        Returns how many lines it took, or 0 when the block needs the line path
-        (anything unusual: nothing is changed then). While a ``#KSUMMA`` is open, the
-        block's records are added to it as :func:`sie.checksum.record_bytes` counts
-        them: label and field contents, from the same groups the model is built from
-        (tests/test_checksum_differential.py proves it equals the per-record checksum).
+        A block is taken whole from one match of the block pattern, or not at all:
+        at anything unusual (a date that is no date, a row the row pattern does not
+        read, an object list to check) it stops before that block, changing nothing,
+        and the line path reads it. The loop runs over many blocks with its names
+        bound once: this is where a large file's time goes. While a ``#KSUMMA`` is
+        open, each block's records are added to it as :func:`sie.checksum.record_bytes`
+        counts them (tests/test_checksum_differential.py proves it).
         """
         if self._ver is not None:
-            return 0
-        series, number, date, text, reg_date, sign, rows_text = m.groups()
+            return pos, number
+        match = self._block_match
+        block_rows = self._block_rows
         day = self.fields.date_or_none
-        when = day(date) if date is not None and date != '""' else None
-        if when is None:
-            return 0
-        registered = None
-        if reg_date is not None and reg_date != '""':
-            registered = day(reg_date)
-            if registered is None:
-                return 0
-        found = self._block_rows(rows_text)
-        if len(found) != rows_text.count("\n"):
-            return 0
-        series, number, text, sign = content(series), content(number), content(text), content(sign)
-        crc = self.checksum.crc
-        parts: list[str] | None = None
-        if crc is not None:  # the #VER's contents; a date here is bare (else: the line path)
-            parts = ["#VER", series, number, date, text, reg_date if registered else "", sign]
-        # The rows, read with local names: this loop is where a large file's time goes.
+        dates_get = self.fields.dates.get
         objects_get = self._raw_objects.get
         listed_get = self._object_texts.get
-        dates_get = self.fields.dates.get
         keep = self._keep
-        make = tuple.__new__  # a Row without the keyword handling of Row(...)
-        rows: list[Row] = []
-        append = rows.append
-        line = first + 1
-        for account, objects, amount, rdate, rtext, quantity, rsign in found:
-            line += 1
-            refs = objects_get(objects)
-            if refs is None:
-                refs = self._objects(objects, line)
+        running = self.checksum
+        kept = self.vouchers.append if self.keep_vouchers else None
+        handed = self.on_voucher
+        make = tuple.__new__  # a Row or Voucher without the keyword handling of Row(...)
+
+        def shared(raw: str | None) -> str:
+            text = content(raw)
+            return keep(text, text)
+
+        while piece.startswith("#VER", pos):
+            m = match(piece, pos)
+            if m is None:
+                break
+            series, number_text, date, text, reg_date, sign, rows_text = m.groups()
+            when = day(date) if date is not None and date != '""' else None
+            if when is None:
+                break
+            registered = None
+            if reg_date is not None and reg_date != '""':
+                registered = day(reg_date)
+                if registered is None:
+                    break
+            found = block_rows(rows_text)
+            if not found or len(found) != rows_text.count("\n"):
+                break  # (a block without rows is reported by the line path)
+            crc = running.crc
+            parts: list[str] | None = None
+            if crc is not None:  # the #VER's contents; a date here is bare (else: the line path)
+                parts = ["#VER", content(series), content(number_text), date, content(text)]
+                parts += (reg_date if registered else "", content(sign))
+            rows: list[Row] = []
+            append = rows.append
+            line = number + 2
+            for account, objects, amount, rdate, rtext, quantity, rsign in found:
+                line += 1
+                refs = objects_get(objects)
                 if refs is None:
-                    return 0
-            row_day: dt.date | None = None
-            if rdate and rdate != '""':
-                row_day = dates_get(rdate) or day(rdate)
-                if row_day is None:
-                    return 0
-            # Texts are shared by content: a cache by raw token would hold both.
-            row_text = content(rtext) if rtext else ""
-            row_text = keep(row_text, row_text)
-            count: Decimal | None = None
-            if quantity and quantity != '""':
-                count = Decimal(quantity)
-            else:
-                quantity = ""
-            row_sign = content(rsign) if rsign else ""
-            append(
-                make(
-                    Row,
+                    refs = self._objects(objects, line)
+                    if refs is None:
+                        break
+                row_day = None
+                if rdate and rdate != '""':
+                    row_day = dates_get(rdate) or day(rdate)
+                    if row_day is None:
+                        break
+                if rtext:  # texts are shared by content (a cache by raw token would hold both)
+                    if rtext[0] == '"':
+                        rtext = rtext[1:-1] if "\\" not in rtext else content(rtext)
+                    rtext = keep(rtext, rtext)
+                count = None
+                if quantity and quantity != '""':
+                    count = Decimal(quantity)
+                else:
+                    quantity = ""
+                if rsign:
+                    rsign = content(rsign)
+                append(
+                    make(
+                        Row,
+                        (
+                            keep(account, account),
+                            Decimal(amount),
+                            refs,
+                            row_day,
+                            rtext,
+                            count,
+                            rsign,
+                            "TRANS",
+                            False,
+                            line,
+                        ),
+                    )
+                )
+                if parts is not None:
+                    parts += ("#TRANS", account, listed_get(objects, ""), amount)
+                    parts += (rdate if row_day else "", rtext, quantity, rsign)
+            else:  # every row read: the voucher is taken
+                if parts is not None and crc is not None:
+                    running.crc = zlib.crc32(cp437("".join(parts)), crc)
+                voucher = make(
+                    Voucher,
                     (
-                        keep(account, account),
-                        Decimal(amount),
-                        refs,
-                        row_day,
-                        row_text,
-                        count,
-                        row_sign,
-                        "TRANS",
-                        False,
-                        line,
+                        shared(series),
+                        content(number_text),
+                        when,
+                        shared(text),
+                        registered,
+                        shared(sign),
+                        tuple(rows),
+                        None,
+                        None,
+                        number + 1,
                     ),
                 )
-            )
-            if parts is not None:
-                parts += (
-                    "#TRANS",
-                    account,
-                    listed_get(objects, ""),
-                    amount,
-                    rdate if row_day else "",
-                    row_text,
-                    quantity,
-                    row_sign,
-                )
-        if crc is not None:
-            self.checksum.crc = zlib.crc32(cp437("".join(parts or ())), crc)
-        self._ver = (
-            keep(series, series),
-            number,
-            when,
-            keep(text, text),
-            registered,
-            keep(sign, sign),
-        )
-        self._ver_line = first
-        self._rows = rows  # (emptied by close)
-        self._in_block = True
-        taken = len(rows)
-        self.taken_rows += taken
-        self.taken_vouchers += 1
-        self.close()
-        return taken + 3
+                self.taken_rows += len(rows)
+                self.taken_vouchers += 1
+                if kept is not None:
+                    kept(voucher)
+                if handed is not None:
+                    handed(voucher)
+                number = line + 1
+                pos = m.end() + 1
+                continue
+            break  # a row the fast path does not read: the line path takes the block
+        return pos, number
 
     def _objects(self, raw: str, line: int) -> tuple[ObjectRef, ...] | None:
         """An object list's references from its raw text, remembered for next time."""

@@ -10,7 +10,6 @@ need besides the model, each part computed once and only when asked for.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
@@ -300,8 +299,18 @@ def check_balances(model: SieFile, facts: Facts | None = None) -> list[Finding]:
 def check_numbering(model: SieFile, facts: Facts | None = None) -> list[Finding]:
     """Duplicate numbers within a series; numbers not ascending in file order."""
     facts = facts or Facts(model)
-    counts = Counter((v.series, v.number) for v in model.vouchers if v.number)
-    repeated = {key for key, count in counts.items() if count > 1}
+    # Numbers per series in sets: no (series, number) tuple per voucher on large files.
+    numbers: dict[str, set[str]] = {}
+    repeated: set[tuple[str, str]] = set()
+    for v in model.vouchers:
+        series, number = v.series, v.number
+        if number:
+            known = numbers.get(series)
+            if known is None:
+                known = numbers[series] = set()
+            if number in known:
+                repeated.add((series, number))
+            known.add(number)
     seen: dict[tuple[str, str], list[Voucher]] = {}
     if repeated:
         for v in model.vouchers:
@@ -326,9 +335,11 @@ def check_numbering(model: SieFile, facts: Facts | None = None) -> list[Finding]
         n = serial(v.number)
         if n is None:
             continue
-        if v.series in last and n < last[v.series]:
+        high = last.get(v.series)
+        if high is None or n > high:
+            last[v.series] = n
+        elif n < high:
             backwards.setdefault(v.series, []).append(v)
-        last[v.series] = max(n, last.get(v.series, n))
     for series, group in backwards.items():
         first = group[0]
         findings.append(

@@ -24,7 +24,6 @@ from sie.records import Builder
 from sie.syntax import (
     LineSyntaxError,
     Record,
-    block_patterns,
     parse_line,
     parse_line_lark,
 )
@@ -169,8 +168,7 @@ def _run(
     (tests/test_syntax_differential.py).
     """
     record = builder.record
-    fast_block = builder.fast_block_handler()
-    block = block_patterns()[0].match
+    take_all = builder.blocks.take_all
     findings = builder.findings
     file = builder.file
     number = 0
@@ -178,14 +176,13 @@ def _run(
         pos = 0
         size = len(piece)
         while pos <= size:
-            if piece.startswith("#VER", pos) and (m := block(piece, pos)) is not None:
-                taken = fast_block(m, number + 1)
-                if taken:
-                    number += taken
-                    pos = m.end() + 1
-                    if pending:
-                        yield from pending
-                        pending.clear()
+            if piece.startswith("#VER", pos):
+                at = pos
+                pos, number = take_all(piece, pos, number)
+                if pending:
+                    yield from pending
+                    pending.clear()
+                if pos != at:
                     continue
             stop = piece.find("\n", pos)
             if stop < 0:

@@ -121,10 +121,6 @@ class Builder:
         """A ``{`` or ``}`` line."""
         self.blocks.brace(brace, line)
 
-    def fast_block_handler(self) -> Callable[[Any, int], int]:
-        """The fast path for a whole plain voucher block (:meth:`VoucherBlocks.take`)."""
-        return self.blocks.take
-
     def record(self, rec: Record) -> None:
         """Take one record: count it, check what it says about the file, hand it on."""
         label = rec.label

@@ -45,25 +45,24 @@ def scan_ledger(model: SieFile) -> LedgerScan:
     unbalanced: list[tuple[int, Decimal]] = []
     rows_outside: list[tuple[int, list[Row]]] = []
     vouchers_outside: list[int] = []
-    for index, v in enumerate(model.vouchers):
-        if start is not None and not start <= v.date <= end:  # type: ignore[operator]
+    # Rows and vouchers are named tuples: unpacking them is much faster than reading
+    # their fields one by one, which counts at a million rows.
+    for index, (_, _, v_date, _, _, _, rows, _, _, _) in enumerate(model.vouchers):
+        if start is not None and not start <= v_date <= end:  # type: ignore[operator]
             vouchers_outside.append(index)
         total = ZERO
         outside: list[Row] | None = None
-        for r in v.rows:
-            account = r.account
+        for r in rows:
+            account, amount, refs, day, _, _, _, kind, _, line = r
             if account not in first_use:
-                first_use[account] = r.line
-            refs = r.objects
+                first_use[account] = line
             if refs and refs not in seen_lists:
                 seen_lists.add(refs)
                 for dim, obj in refs:
                     row_objects.setdefault(dim, set()).add(obj)
-            if r.kind == "TRANS":
-                amount = r.amount
+            if kind == "TRANS":
                 total += amount
                 movements[account] = movements.get(account, ZERO) + amount
-                day = r.date
                 if day is not None and start is not None and not start <= day <= end:  # type: ignore[operator]
                     if outside is None:
                         outside = []
@@ -90,7 +89,8 @@ def shown(value: str) -> str:
 def serial(number: str) -> int | None:
     """A voucher number as an integer when it is one of at most 18 ASCII digits (a longer
     run is an id, not a count; Python's ``int`` refuses texts of over 4 300 digits)."""
-    if number.isdigit() and number.isascii() and len(number.lstrip("0")) <= 18:
+    short = len(number) <= 18 or len(number.lstrip("0")) <= 18
+    if short and number.isdigit() and number.isascii():
         return int(number)
     return None
 

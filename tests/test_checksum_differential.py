@@ -17,11 +17,14 @@ import pytest
 from hypothesis import given, settings
 
 import sie
-from sie.blocks import VoucherBlocks
 from sie.checksum import ksumma
 from sie.syntax import Record, parse_line_lark
 from tests.conftest import SAMPLES, corpus_params
-from tests.test_syntax_differential import assert_fast_equals_grammar, voucher_files
+from tests.test_syntax_differential import (
+    assert_fast_equals_grammar,
+    read_counting_blocks,
+    voucher_files,
+)
 
 #: One more than the largest CRC-32: a closing #KSUMMA no content can match.
 WRONG = 2**32
@@ -110,16 +113,7 @@ def test_block_checksum_on_generated_voucher_files(data: bytes) -> None:
 
 def test_checksummed_blocks_are_taken_by_the_block_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """The checksum does not send the blocks to the line path (the speed issue 8 asks for)."""
-    taken: list[int] = []
-    original = VoucherBlocks.take
-
-    def counting(self: VoucherBlocks, m: re.Match[str], first: int) -> int:
-        result = original(self, m, first)
-        taken.append(result)
-        return result
-
-    monkeypatch.setattr(VoucherBlocks, "take", counting)
     data = checksummed((SAMPLES / "norrsken_ab_2025.se").read_bytes())
-    result = sie.read(data)
-    assert sum(1 for t in taken if t) >= len(result.model.vouchers) - 5
+    result, taken = read_counting_blocks(monkeypatch, data)
+    assert taken >= len(result.model.vouchers) - 5
     assert computed(result) == computed(sie.read(data, fast=False))

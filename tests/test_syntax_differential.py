@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import sie
 from sie import encoding
-from sie.records import Builder
+from sie.blocks import VoucherBlocks
 from sie.syntax import LineSyntaxError, parse_line, parse_line_lark
 from tests.conftest import SAMPLES, corpus_params
 from tests.strategies import CONTROL_CHARS, digit_runs
@@ -170,20 +170,25 @@ def assert_fast_equals_grammar(data: bytes) -> tuple[sie.ReadResult, sie.ReadRes
     return fast, slow
 
 
-def test_whole_voucher_blocks_are_taken_by_the_block_path(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def read_counting_blocks(
+    monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> tuple[sie.ReadResult, int]:
+    """Read ``data`` (fast path); also say how many voucher blocks the block path took."""
     taken: list[int] = []
-    original = Builder.fast_block_handler
+    original = VoucherBlocks.take_all
 
-    def counting(self: Builder):  # type: ignore[no-untyped-def]
-        handler = original(self)
+    def counting(self: VoucherBlocks, piece: str, pos: int, number: int) -> tuple[int, int]:
+        before = self.taken_vouchers
+        result = original(self, piece, pos, number)
+        taken.append(self.taken_vouchers - before)
+        return result
 
-        def wrapped(m, first):  # type: ignore[no-untyped-def]
-            result = handler(m, first)
-            taken.append(result)
-            return result
+    monkeypatch.setattr(VoucherBlocks, "take_all", counting)
+    return sie.read(data), sum(taken)
 
-        return wrapped
 
-    monkeypatch.setattr(Builder, "fast_block_handler", counting)
-    model = sie.read(SAMPLES / "norrsken_ab_2025.se").model
-    assert sum(1 for t in taken if t) >= len(model.vouchers) - 5
+def test_whole_voucher_blocks_are_taken_by_the_block_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    result, taken = read_counting_blocks(
+        monkeypatch, (SAMPLES / "norrsken_ab_2025.se").read_bytes()
+    )
+    assert taken >= len(result.model.vouchers) - 5
