@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 import attrs
-import chardet
 
 from sie.findings import Finding, finding
 
@@ -118,6 +117,8 @@ def detect(data: bytes) -> str:
         return "cp437"
     if latin_votes > cp437_votes:
         return _windows_or_latin(data)
+    import chardet  # here: only ambiguous files need it, and it costs 7 MB to import
+
     guess = chardet.detect(high[:65536] if len(high) > 65536 else data[:262144])
     name = (guess.get("encoding") or "").lower()
     if name in {"windows-1252", "iso-8859-1", "iso-8859-15", "latin-1"}:

@@ -299,23 +299,38 @@ def check_balances(model: SieFile, facts: Facts | None = None) -> list[Finding]:
 def check_numbering(model: SieFile, facts: Facts | None = None) -> list[Finding]:
     """Duplicate numbers within a series; numbers not ascending in file order."""
     facts = facts or Facts(model)
-    # Numbers per series in sets: no (series, number) tuple per voucher on large files.
-    numbers: dict[str, set[str]] = {}
+    findings = [*_duplicates(model, facts), *_out_of_order(model, facts)]
+    return findings
+
+
+def _duplicates(model: SieFile, facts: Facts) -> list[Finding]:
+    """Numbers given to more than one voucher of a series.
+
+    A series whose numbers ascend in file order has none, and most do: only the
+    other series get a set of their numbers, so a large file costs no set.
+    """
+    last: dict[str, int] = {}
+    unsorted: set[str] = set()
+    for v in model.vouchers:
+        series = v.series
+        n = serial(v.number)
+        high = last.get(series, -1)
+        if n is not None and n > high:
+            last[series] = n
+        elif v.number:
+            unsorted.add(series)
+    numbers: dict[str, set[str]] = {series: set() for series in unsorted}
     repeated: set[tuple[str, str]] = set()
     for v in model.vouchers:
-        series, number = v.series, v.number
-        if number:
-            known = numbers.get(series)
-            if known is None:
-                known = numbers[series] = set()
-            if number in known:
-                repeated.add((series, number))
-            known.add(number)
+        known = numbers.get(v.series)
+        if known is not None and v.number:
+            if v.number in known:
+                repeated.add((v.series, v.number))
+            known.add(v.number)
     seen: dict[tuple[str, str], list[Voucher]] = {}
-    if repeated:
-        for v in model.vouchers:
-            if (v.series, v.number) in repeated:
-                seen.setdefault((v.series, v.number), []).append(v)
+    for v in model.vouchers if repeated else ():
+        if (v.series, v.number) in repeated:
+            seen.setdefault((v.series, v.number), []).append(v)
     findings: list[Finding] = []
     for (series, number), group in seen.items():
         others = ", ".join(str(v.line) for v in group[1:6]) + (" …" if len(group) > 6 else "")
@@ -329,6 +344,12 @@ def check_numbering(model: SieFile, facts: Facts | None = None) -> list[Finding]
                 facts.file,
             )
         )
+    return findings
+
+
+def _out_of_order(model: SieFile, facts: Facts) -> list[Finding]:
+    """Numbers that are not ascending in file order, per series."""
+    findings: list[Finding] = []
     last: dict[str, int] = {}
     backwards: dict[str, list[Voucher]] = {}
     for v in model.vouchers:
