@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import ParamSpec, TypeVar
 
+from sie.stdnum import is_valid_for
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -90,13 +92,7 @@ def validate(text: str) -> Decimal:
     return check_range(value)
 
 
-def is_valid(text: str) -> bool:
-    """Whether :func:`validate` accepts ``text``."""
-    try:
-        validate(text)
-    except InvalidAmount:
-        return False
-    return True
+is_valid = is_valid_for(validate, InvalidAmount)
 
 
 def total(values: Iterable[Decimal], start: Decimal = ZERO) -> Decimal:

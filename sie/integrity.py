@@ -376,6 +376,27 @@ def _out_of_order(model: SieFile, facts: Facts) -> list[Finding]:
     return findings
 
 
+#: Header labels and the :class:`~sie.model.Header` field each fills in.
+_HEADER_LABELS = {
+    "#PROGRAM": "program",
+    "#GEN": "generated",
+    "#SIETYP": "sie_type",
+    "#PROSA": "comments",
+    "#FTYP": "company_type",
+    "#FNR": "company_id",
+    "#ORGNR": "orgnr",
+    "#BKOD": "industry_code",
+    "#ADRESS": "address",
+    "#FNAMN": "company_name",
+    "#TAXAR": "tax_year",
+    "#OMFATTN": "covered_until",
+    "#KPTYP": "chart_type",
+    "#VALUTA": "currency",
+}
+#: What a header field holds when its label was absent.
+_ABSENT = (None, "", ())
+
+
 def labels_in(model: SieFile) -> set[str]:
     """Which labels a model shows it was read from (when the reader's counts are absent).
 
@@ -383,22 +404,9 @@ def labels_in(model: SieFile) -> set[str]:
     """
     h = model.header
     present = {"#FLAGGA", "#FORMAT"}
+    present |= {label for label, name in _HEADER_LABELS.items() if getattr(h, name) not in _ABSENT}
     checks: dict[str, bool] = {
-        "#PROGRAM": bool(h.program),
-        "#GEN": h.generated is not None,
-        "#SIETYP": h.sie_type is not None,
-        "#PROSA": bool(h.comments),
-        "#FTYP": bool(h.company_type),
-        "#FNR": bool(h.company_id),
-        "#ORGNR": bool(h.orgnr),
-        "#BKOD": bool(h.industry_code),
-        "#ADRESS": h.address is not None,
-        "#FNAMN": bool(h.company_name),
         "#RAR": bool(model.years),
-        "#TAXAR": h.tax_year is not None,
-        "#OMFATTN": h.covered_until is not None,
-        "#KPTYP": bool(h.chart_type),
-        "#VALUTA": bool(h.currency),
         "#KONTO": bool(model.accounts),
         "#KTYP": any(a.type for a in model.accounts),
         "#ENHET": any(a.unit for a in model.accounts),

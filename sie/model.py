@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
@@ -33,18 +33,29 @@ def _line() -> int:
     return attrs.field(default=0, eq=False, kw_only=True)  # type: ignore[no-any-return]
 
 
-class Row(NamedTuple):
-    """A transaction row of a voucher (``#TRANS``, ``#RTRANS`` or ``#BTRANS``).
+def _compared_on(width: int) -> tuple[Any, Any, Any]:
+    """``__eq__``, ``__ne__`` and ``__hash__`` for a named tuple of the model that
+    compares on its first ``width`` fields only (the source ``line`` and such come
+    after them), and equals only a tuple of its own class."""
 
-    ``kind`` keeps the correction history: ``RTRANS`` marks a row added later
-    (the ``TRANS`` right after it is its twin and carries ``added=True``),
-    ``BTRANS`` a struck row. Only ``TRANS`` rows make up the voucher's balance.
+    def __eq__(self: tuple[Any, ...], other: object) -> bool:
+        if type(other) is not type(self):
+            return False if isinstance(other, tuple) else NotImplemented
+        return self[:width] == other[:width]  # type: ignore[index]
 
-    A large file has millions of rows, so a row is a named tuple: made in a fifth
-    of the time of a frozen attrs instance, and as small. Like the other records
-    it compares and hashes without its ``line``; it compares equal only to a Row.
-    Use ``row._replace(field=value)`` for a changed copy.
-    """
+    def __ne__(self: tuple[Any, ...], other: object) -> bool:
+        if type(other) is not type(self):
+            return True if isinstance(other, tuple) else NotImplemented
+        return self[:width] != other[:width]  # type: ignore[index]
+
+    def __hash__(self: tuple[Any, ...]) -> int:
+        return hash(self[:width])
+
+    return __eq__, __ne__, __hash__
+
+
+class _RowFields(NamedTuple):
+    """The fields of a :class:`Row`, in order (positional construction follows them)."""
 
     account: str
     amount: Decimal
@@ -57,31 +68,26 @@ class Row(NamedTuple):
     added: bool = False
     line: int = 0
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Row:
-            return NotImplemented
-        return self[:9] == other[:9]  # type: ignore[no-any-return]
 
-    def __ne__(self, other: object) -> bool:
-        if type(other) is not Row:
-            return NotImplemented
-        return self[:9] != other[:9]  # type: ignore[no-any-return]
+class Row(_RowFields):
+    """A transaction row of a voucher (``#TRANS``, ``#RTRANS`` or ``#BTRANS``).
 
-    def __hash__(self) -> int:
-        return hash(self[:9])
+    ``kind`` keeps the correction history: ``RTRANS`` marks a row added later
+    (the ``TRANS`` right after it is its twin and carries ``added=True``),
+    ``BTRANS`` a struck row. Only ``TRANS`` rows make up the voucher's balance.
 
-
-class Voucher(NamedTuple):
-    """A ``#VER`` with its rows in file order.
-
-    ``series``/``number`` are what the model uses; when import filled in an
-    empty series or number, ``source_series``/``source_number`` keep what the
-    file said (``""``) for traceability, else they are ``None``.
-
-    A named tuple like :class:`Row` (files hold hundreds of thousands of
-    vouchers); it compares and hashes by its first seven fields only, so neither
-    ``line`` nor the ``source_*`` fields take part. Use ``_replace`` to change one.
+    A large file has millions of rows, so a row is a named tuple: made in a fifth
+    of the time of a frozen attrs instance, and as small. Like the other records
+    it compares and hashes without its ``line``; it compares equal only to a Row.
+    Use ``row._replace(field=value)`` for a changed copy.
     """
+
+    __slots__ = ()
+    __eq__, __ne__, __hash__ = _compared_on(9)
+
+
+class _VoucherFields(NamedTuple):
+    """The fields of a :class:`Voucher`, in order."""
 
     series: str
     number: str
@@ -94,18 +100,21 @@ class Voucher(NamedTuple):
     source_number: str | None = None
     line: int = 0
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Voucher:
-            return NotImplemented
-        return self[:7] == other[:7]  # type: ignore[no-any-return]
 
-    def __ne__(self, other: object) -> bool:
-        if type(other) is not Voucher:
-            return NotImplemented
-        return self[:7] != other[:7]  # type: ignore[no-any-return]
+class Voucher(_VoucherFields):
+    """A ``#VER`` with its rows in file order.
 
-    def __hash__(self) -> int:
-        return hash(self[:7])
+    ``series``/``number`` are what the model uses; when import filled in an
+    empty series or number, ``source_series``/``source_number`` keep what the
+    file said (``""``) for traceability, else they are ``None``.
+
+    A named tuple like :class:`Row` (files hold hundreds of thousands of
+    vouchers); it compares and hashes by its first seven fields only, so neither
+    ``line`` nor the ``source_*`` fields take part. Use ``_replace`` to change one.
+    """
+
+    __slots__ = ()
+    __eq__, __ne__, __hash__ = _compared_on(7)
 
     @property
     def trans(self) -> tuple[Row, ...]:
@@ -156,44 +165,35 @@ class Object:
 
 @attrs.frozen(slots=True)
 class Balance:
-    """``#IB``/``#UB`` (balance accounts) or ``#RES`` (result accounts) for a year index."""
+    """``#IB``/``#UB`` (balance accounts) or ``#RES`` (result accounts) for a year index.
 
-    kind: BalanceKind
-    year: int
-    account: str
-    amount: Decimal
-    quantity: Decimal | None = None
-    line: int = _line()
-
-
-@attrs.frozen(slots=True)
-class ObjectBalance:
-    """``#OIB``/``#OUB``: opening/closing balance of an account for one object."""
-
-    kind: ObjectBalanceKind
-    year: int
-    account: str
-    object: ObjectRef
-    amount: Decimal
-    quantity: Decimal | None = None
-    line: int = _line()
-
-
-@attrs.frozen(slots=True)
-class PeriodBalance:
-    """``#PSALDO``/``#PBUDGET``: the change (or budget) of an account in one month.
-
-    ``period`` is ``(year, month)``; ``object`` is ``None`` for the account as a whole.
+    :class:`ObjectBalance` and :class:`PeriodBalance` are balances too, each with what it
+    is for (an object, a month) as keyword fields: ``ObjectBalance("OUB", 0, "1510",
+    amount, object=(1, "10"))``.
     """
 
-    kind: PeriodKind
+    kind: BalanceKind | ObjectBalanceKind | PeriodKind
     year: int
-    period: tuple[int, int]
     account: str
     amount: Decimal
-    object: ObjectRef | None = None
     quantity: Decimal | None = None
     line: int = _line()
+
+
+@attrs.frozen(slots=True)
+class ObjectBalance(Balance):
+    """``#OIB``/``#OUB``: opening/closing balance of an account for one object."""
+
+    object: ObjectRef = attrs.field(kw_only=True)
+
+
+@attrs.frozen(slots=True)
+class PeriodBalance(Balance):
+    """``#PSALDO``/``#PBUDGET``: the change (or budget) of an account in one month,
+    ``period`` ``(year, month)``; ``object`` is ``None`` for the account as a whole."""
+
+    period: tuple[int, int] = attrs.field(kw_only=True)
+    object: ObjectRef | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen(slots=True)

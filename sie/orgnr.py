@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from sie.stdnum import is_valid_for
+
 Kind = Literal["company", "person"]
 
 #: Twelve-digit prefixes and the kind they announce.
@@ -120,12 +122,7 @@ def validate(s: str) -> str:
     return number
 
 
-def is_valid(s: str) -> bool:
-    try:
-        validate(s)
-    except InvalidOrgnr:
-        return False
-    return True
+is_valid = is_valid_for(validate, InvalidOrgnr)
 
 
 def format(s: str) -> str:

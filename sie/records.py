@@ -481,7 +481,7 @@ def _object_balance(b: Builder, rec: Record) -> None:
     quantity = b.fields.optional_amount(f, 4, "quantity", line)
     kind = rec.label[1:]
     b.object_balances.append(
-        ObjectBalance(kind, year, account, objects[0], amount, quantity, line=line)  # type: ignore[arg-type]
+        ObjectBalance(kind, year, account, amount, quantity, object=objects[0], line=line)  # type: ignore[arg-type]
     )
 
 

@@ -31,17 +31,9 @@ import attrs
 
 from sie import emitter as em
 from sie import encoding as enc
+from sie import model as records
 from sie.findings import Finding
-from sie.model import (
-    Account,
-    Balance,
-    ObjectBalance,
-    PeriodBalance,
-    Row,
-    SieFile,
-    UnknownRecord,
-    Voucher,
-)
+from sie.model import Row, SieFile, UnknownRecord, Voucher
 from sie.types import SIE_TYPES, forbidden
 
 _ROW_LABELS = frozenset({"#TRANS", "#RTRANS", "#BTRANS"})  # written with their #VER
@@ -163,7 +155,7 @@ def restrict(model: SieFile, sie_type: str) -> tuple[SieFile, dict[str, int]]:
     balances = tuple(b for b in model.balances if keep(f"#{b.kind}", 1))
     object_balances = tuple(b for b in model.object_balances if keep(f"#{b.kind}", 1))
     no_objects = sie_type in NO_OBJECT_PERIODS
-    periods: list[PeriodBalance] = []
+    periods: list[records.PeriodBalance] = []
     for p in model.period_balances:
         if not keep(f"#{p.kind}", 1):
             continue
@@ -269,7 +261,7 @@ def _write_chart(out: em.Emitter, model: SieFile) -> None:
         )
 
 
-def _write_account(out: em.Emitter, account: Account) -> None:
+def _write_account(out: em.Emitter, account: records.Account) -> None:
     number = em.token(account.number)
     out.record("#KONTO", [number, em.text(account.name)], account.line)
     if account.type:
@@ -289,7 +281,7 @@ def _write_balances(out: em.Emitter, model: SieFile) -> None:
         _guarded(out, f"#{p.kind}", p.line, _period_fields, p)
 
 
-def _balance_fields(out: em.Emitter, b: Balance) -> list[em.FieldSpec]:
+def _balance_fields(out: em.Emitter, b: records.Balance) -> list[em.FieldSpec]:
     label = f"#{b.kind}"
     return [
         em.integer(b.year),
@@ -299,7 +291,7 @@ def _balance_fields(out: em.Emitter, b: Balance) -> list[em.FieldSpec]:
     ]
 
 
-def _object_balance_fields(out: em.Emitter, b: ObjectBalance) -> list[em.FieldSpec]:
+def _object_balance_fields(out: em.Emitter, b: records.ObjectBalance) -> list[em.FieldSpec]:
     label = f"#{b.kind}"
     return [
         em.integer(b.year),
@@ -310,7 +302,7 @@ def _object_balance_fields(out: em.Emitter, b: ObjectBalance) -> list[em.FieldSp
     ]
 
 
-def _period_fields(out: em.Emitter, p: PeriodBalance) -> list[em.FieldSpec]:
+def _period_fields(out: em.Emitter, p: records.PeriodBalance) -> list[em.FieldSpec]:
     year, month = p.period
     return [
         em.integer(p.year),

@@ -239,7 +239,7 @@ def object_balances(
     )
     keys = draw(st.lists(key, max_size=8, unique=True))
     return tuple(
-        ObjectBalance(kind, year, account, obj, draw(amounts()), draw(quantities()))
+        ObjectBalance(kind, year, account, draw(amounts()), draw(quantities()), object=obj)
         for kind, year, account, obj in keys
     )
 
@@ -282,7 +282,9 @@ def period_balances(
         seen.add(entry)
         kind, index, period, account, obj = entry
         result.append(
-            PeriodBalance(kind, index, period, account, draw(amounts()), obj, draw(quantities()))  # type: ignore[arg-type]
+            PeriodBalance(
+                kind, index, account, draw(amounts()), draw(quantities()), period=period, object=obj
+            )  # type: ignore[arg-type]
         )
     return tuple(result)
 

@@ -36,7 +36,7 @@ def with_objects():  # type: ignore[no-untyped-def]
         objects=[Object(8, "K1", "Kund Ett AB"), Object(9, "L1", "Leverantör Ett AB")],
     )
     # The opening 1 000 is invoice 99 of customer K2.
-    opening = (ObjectBalance("OIB", 0, "1510", (INVOICE, "99"), dec(1_000)),)
+    opening = (ObjectBalance("OIB", 0, "1510", dec(1_000), object=(INVOICE, "99")),)
     return attrs.evolve(model, object_balances=opening)
 
 

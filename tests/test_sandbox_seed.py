@@ -132,7 +132,7 @@ def next_year() -> sie.SieFile:
         dimensions=model.dimensions,
         objects=model.objects,
         balances=tuple(balances),
-        object_balances=(sie.ObjectBalance("OIB", 0, "1510", (10, "0987"), paid),),
+        object_balances=(sie.ObjectBalance("OIB", 0, "1510", paid, object=(10, "0987")),),
         vouchers=(payment,),
     )
 

@@ -306,11 +306,11 @@ def test_cap_objects_on_a_built_model() -> None:
     m = model(
         objects=(*objects, Object(1, "K1")),
         vouchers=(Voucher("A", "1", dt.date(2024, 2, 1), rows=rows),),
-        object_balances=(ObjectBalance("OUB", 0, "1930", (6, "P3"), D("5")),),
+        object_balances=(ObjectBalance("OUB", 0, "1930", D("5"), object=(6, "P3")),),
         period_balances=(
-            PeriodBalance("PSALDO", 0, (2024, 2), "3010", D("-100")),
-            PeriodBalance("PSALDO", 0, (2024, 2), "3010", D("-100"), object=(6, "P1")),
-            PeriodBalance("PSALDO", 0, (2024, 2), "3010", D("-100"), object=(1, "K1")),
+            PeriodBalance("PSALDO", 0, "3010", D("-100"), period=(2024, 2)),
+            PeriodBalance("PSALDO", 0, "3010", D("-100"), object=(6, "P1"), period=(2024, 2)),
+            PeriodBalance("PSALDO", 0, "3010", D("-100"), object=(1, "K1"), period=(2024, 2)),
         ),
     )
     assert cap_objects(m, 4) == (m, [])  # exactly at the limit: kept

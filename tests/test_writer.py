@@ -222,8 +222,8 @@ def test_record_shapes_quote_texts_but_never_numbers_dates_or_labels() -> None:
             orgnr="556334-3689",
             address=("Anna", "Gatan 1", "", "08-123"),
         ),
-        object_balances=(ObjectBalance("OUB", 0, "1910", (1, "Nord"), Decimal("5")),),
-        period_balances=(PeriodBalance("PSALDO", 0, (2024, 3), "3010", Decimal("-7.5")),),
+        object_balances=(ObjectBalance("OUB", 0, "1910", Decimal("5"), object=(1, "Nord")),),
+        period_balances=(PeriodBalance("PSALDO", 0, "3010", Decimal("-7.5"), period=(2024, 3)),),
         vouchers=(
             voucher(
                 Row("1910", Decimal("100"), ((1, "Nord"), (6, "P 1")), text="Kassa in"),
@@ -421,8 +421,8 @@ def test_type_restrictions_are_reported() -> None:
     model = minimal(
         header=attrs.evolve(minimal().header, covered_until=dt.date(2024, 12, 31)),
         period_balances=(
-            PeriodBalance("PSALDO", 0, (2024, 1), "3010", Decimal("1")),
-            PeriodBalance("PSALDO", 0, (2024, 1), "3010", Decimal("1"), (1, "N")),
+            PeriodBalance("PSALDO", 0, "3010", Decimal("1"), period=(2024, 1)),
+            PeriodBalance("PSALDO", 0, "3010", Decimal("1"), period=(2024, 1), object=(1, "N")),
         ),
         vouchers=(voucher(),),
     )
