@@ -315,12 +315,13 @@ class VoucherBlocks:
                 parts += (reg_date if registered else "", content(sign))
             rows: list[Row] = []
             append = rows.append
-            line = number + 2
+            first = number + 1  # the #VER's line: one int object its rows share (Row.line)
+            offset = 1
             for account, objects, amount, rdate, rtext, quantity, rsign in found:
-                line += 1
+                offset += 1
                 refs = objects_get(objects)
                 if refs is None:
-                    refs = self._objects(objects, line)
+                    refs = self._objects(objects, first + offset)
                     if refs is None:
                         break
                 row_day = None
@@ -352,7 +353,8 @@ class VoucherBlocks:
                             rsign,
                             "TRANS",
                             False,
-                            line,
+                            first,
+                            offset,
                         ),
                     )
                 )
@@ -374,7 +376,7 @@ class VoucherBlocks:
                         tuple(rows),
                         None,
                         None,
-                        number + 1,
+                        first,
                     ),
                 )
                 self.taken_rows += len(rows)
@@ -383,7 +385,7 @@ class VoucherBlocks:
                     kept(voucher)
                 if handed is not None:
                     handed(voucher)
-                number = line + 1
+                number = first + offset + 1
                 pos = m.end() + 1
                 continue
             break  # a row the fast path does not read: the line path takes the block

@@ -53,9 +53,9 @@ def scan_ledger(model: SieFile) -> LedgerScan:
         total = ZERO
         outside: list[Row] | None = None
         for r in rows:
-            account, amount, refs, day, _, _, _, kind, _, line = r
+            account, amount, refs, day, _, _, _, kind, _, base, offset = r
             if account not in first_use:
-                first_use[account] = line
+                first_use[account] = base + offset
             if refs and refs not in seen_lists:
                 seen_lists.add(refs)
                 for dim, obj in refs:
