@@ -333,11 +333,7 @@ class VoucherBlocks:
                     if rtext[0] == '"':
                         rtext = rtext[1:-1] if "\\" not in rtext else content(rtext)
                     rtext = keep(rtext, rtext)
-                count = None
-                if quantity and quantity != '""':
-                    count = Decimal(quantity)
-                else:
-                    quantity = ""
+                count = Decimal(quantity) if quantity and quantity != '""' else None
                 if rsign:
                     rsign = content(rsign)
                 append(
@@ -360,7 +356,12 @@ class VoucherBlocks:
                 )
                 if parts is not None:
                     parts += ("#TRANS", account, listed_get(objects, ""), amount)
-                    parts += (rdate if row_day else "", rtext, quantity, rsign)
+                    parts += (
+                        rdate if row_day else "",
+                        rtext,
+                        quantity if count is not None else "",
+                        rsign,
+                    )
             else:  # every row read: the voucher is taken
                 if parts is not None and crc is not None:
                     running.crc = zlib.crc32(cp437("".join(parts)), crc)
@@ -370,9 +371,9 @@ class VoucherBlocks:
                         shared(series),
                         content(number_text),
                         when,
-                        shared(text),
+                        shared(text) if text else "",
                         registered,
-                        shared(sign),
+                        shared(sign) if sign else "",
                         tuple(rows),
                         None,
                         None,

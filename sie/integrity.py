@@ -299,29 +299,42 @@ def check_balances(model: SieFile, facts: Facts | None = None) -> list[Finding]:
 def check_numbering(model: SieFile, facts: Facts | None = None) -> list[Finding]:
     """Duplicate numbers within a series; numbers not ascending in file order."""
     facts = facts or Facts(model)
-    findings = [*_duplicates(model, facts), *_out_of_order(model, facts)]
-    return findings
+    backwards, unsorted = _number_order(model)
+    return [*_duplicates(model, facts, unsorted), *_out_of_order(facts, backwards)]
 
 
-def _duplicates(model: SieFile, facts: Facts) -> list[Finding]:
-    """Numbers given to more than one voucher of a series.
-
-    A series whose numbers ascend in file order has none, and most do: only the
-    other series get a set of their numbers, so a large file costs no set.
-    """
+def _number_order(model: SieFile) -> tuple[dict[str, list[Voucher]], set[str]]:
+    """One pass over the numbers: per series, the vouchers numbered below an earlier
+    one, and the series whose numbers do not all ascend (only those can repeat one)."""
     last: dict[str, int] = {}
+    backwards: dict[str, list[Voucher]] = {}
     unsorted: set[str] = set()
     for v in model.vouchers:
         series = v.series
         n = serial(v.number)
-        high = last.get(series, -1)
-        if n is not None and n > high:
+        if n is None:
+            if v.number:
+                unsorted.add(series)
+            continue
+        high = last.get(series)
+        if high is None or n > high:
             last[series] = n
-        elif v.number:
-            unsorted.add(series)
+            continue
+        unsorted.add(series)
+        if n < high:
+            backwards.setdefault(series, []).append(v)
+    return backwards, unsorted
+
+
+def _duplicates(model: SieFile, facts: Facts, unsorted: set[str]) -> list[Finding]:
+    """Numbers given to more than one voucher of a series.
+
+    A series whose numbers ascend in file order has none, and most do: only the
+    ``unsorted`` series get a set of their numbers, so a large file costs no set.
+    """
     numbers: dict[str, set[str]] = {series: set() for series in unsorted}
     repeated: set[tuple[str, str]] = set()
-    for v in model.vouchers:
+    for v in model.vouchers if numbers else ():
         known = numbers.get(v.series)
         if known is not None and v.number:
             if v.number in known:
@@ -347,20 +360,9 @@ def _duplicates(model: SieFile, facts: Facts) -> list[Finding]:
     return findings
 
 
-def _out_of_order(model: SieFile, facts: Facts) -> list[Finding]:
+def _out_of_order(facts: Facts, backwards: dict[str, list[Voucher]]) -> list[Finding]:
     """Numbers that are not ascending in file order, per series."""
     findings: list[Finding] = []
-    last: dict[str, int] = {}
-    backwards: dict[str, list[Voucher]] = {}
-    for v in model.vouchers:
-        n = serial(v.number)
-        if n is None:
-            continue
-        high = last.get(v.series)
-        if high is None or n > high:
-            last[v.series] = n
-        elif n < high:
-            backwards.setdefault(v.series, []).append(v)
     for series, group in backwards.items():
         first = group[0]
         findings.append(
