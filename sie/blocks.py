@@ -296,7 +296,7 @@ class VoucherBlocks:
             m = match(piece, pos)
             if m is None:
                 break
-            series, number_text, date, text, reg_date, sign, rows_text = m.groups()
+            series, number_text, date, text, reg_date, sign = m.group(1, 2, 3, 4, 5, 6)
             when = day(date) if date is not None and date != '""' else None
             if when is None:
                 break
@@ -305,8 +305,9 @@ class VoucherBlocks:
                 registered = day(reg_date)
                 if registered is None:
                     break
-            found = block_rows(rows_text)
-            if not found or len(found) != rows_text.count("\n"):
+            start, end = m.span(7)  # the rows, read in place (no copy of their text)
+            found = block_rows(piece, start, end)
+            if not found or len(found) != piece.count("\n", start, end):
                 break  # (a block without rows is reported by the line path)
             crc = running.crc
             parts: list[str] | None = None
