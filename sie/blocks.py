@@ -25,6 +25,9 @@ from sie.syntax import BLOCK_CLOSE, BLOCK_OPEN, Field, Record, block_patterns
 #: How many distinct texts a reader remembers for sharing (see VoucherBlocks).
 SHARED_TEXTS = 65536
 
+#: How many vouchers the fast path takes at a time while streaming (see take_all).
+STREAM_BATCH = 64
+
 #: The labels of a voucher's rows.
 ROW_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
 
@@ -290,7 +293,10 @@ class VoucherBlocks:
             return keep(text, text)
 
         strings = self._strings
-        while piece.startswith("#VER", pos):
+        # Streaming hands back every STREAM_BATCH vouchers, so that the caller can pass
+        # them on before more are made (a piece holds thousands).
+        stop = self.taken_vouchers + STREAM_BATCH if handed is not None else -1
+        while piece.startswith("#VER", pos) and self.taken_vouchers != stop:
             if len(strings) > SHARED_TEXTS:
                 strings.clear()
             m = match(piece, pos)

@@ -241,6 +241,31 @@ def test_streaming_gives_the_same_vouchers(path: Path) -> None:
         assert sum(1 for _ in sie.iter_records(stream)) > 0
 
 
+def test_streaming_hands_vouchers_on_a_few_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece of text holds thousands of vouchers; streaming passes them on in batches of
+    STREAM_BATCH so that memory stays flat, and the vouchers are those of a whole read."""
+    from sie import blocks
+
+    made_before_first: list[int] = []
+    original = blocks.VoucherBlocks.take_all
+
+    def recording(self: blocks.VoucherBlocks, piece: str, pos: int, number: int) -> tuple[int, int]:
+        before = self.taken_vouchers
+        result = original(self, piece, pos, number)
+        made_before_first.append(self.taken_vouchers - before)
+        return result
+
+    monkeypatch.setattr(blocks.VoucherBlocks, "take_all", recording)
+    rows = "".join(
+        f'#VER A {n} 20250105 "x"\n{{\n#TRANS 1930 {{}} 1\n#TRANS 3010 {{}} -1\n}}\n'
+        for n in range(1, 1001)
+    )
+    data = ("#FLAGGA 0\n#SIETYP 4\n#RAR 0 20250101 20251231\n" + rows).encode("cp437")
+    streamed = list(sie.iter_vouchers(data))
+    assert max(made_before_first) == blocks.STREAM_BATCH
+    assert len(streamed) == 1000 and streamed == list(sie.read(data).model.vouchers)
+
+
 def test_streaming_from_a_binary_stream_and_bytes() -> None:
     path = corpus_file("sie 4.SE")
     data = path.read_bytes()
