@@ -361,13 +361,12 @@ class VoucherBlocks:
                         ),
                     )
                 )
-                if parts is not None:
-                    parts += ("#TRANS", account, listed_get(objects, ""), amount)
-                    parts += (
-                        rdate if row_day else "",
-                        rtext,
-                        quantity if count is not None else "",
-                        rsign,
+                if parts is not None:  # the row's contents, one string
+                    listed = listed_get(objects, "")
+                    when_text = rdate if row_day else ""
+                    counted = quantity if count is not None else ""
+                    parts.append(
+                        f"#TRANS{account}{listed}{amount}{when_text}{rtext}{counted}{rsign}"
                     )
             else:  # every row read: the voucher is taken
                 if parts is not None and crc is not None:
