@@ -276,6 +276,8 @@ class VoucherBlocks:
         """
         if self._ver is not None:
             return pos, number
+        if self.checksum.crc is not None and hasattr(piece, "original"):
+            return pos, number  # letters were repaired: the line path checksums the bytes
         match = self._block_match
         block_rows = self._block_rows
         day = self.fields.date_or_none

@@ -233,6 +233,20 @@ def stream_chunks(stream: Readable, first: bytes = b"", size: int = 1 << 20) -> 
         yield pending
 
 
+class RepairedText(str):
+    """A decoded piece in which Latin-1 letters were repaired. ``original`` is the piece
+    as decoded before the repairs, of the same length (a repair puts one character for
+    one): a ``#KSUMMA`` was computed over the file's own bytes, so the reader checks
+    it against ``original``."""
+
+    original: str
+
+    def __new__(cls, text: str, original: str) -> RepairedText:
+        piece = super().__new__(cls, text)
+        piece.original = original
+        return piece
+
+
 def decode_pieces(
     pieces: Iterable[bytes | memoryview],
     codec: str,
@@ -285,8 +299,10 @@ def decode_pieces(
                 finding("ctrl-z", "a DOS end-of-file mark (Ctrl-Z) was dropped", where, file)
             )
         if repairs and codec == "cp437" and _REPAIR_RE.search(text):
-            text, repaired = repair(text, file, line)
-            findings.extend(repaired)
+            fixed, repaired = repair(text, file, line)
+            if repaired:
+                findings.extend(repaired)
+                text = RepairedText(fixed, text)
         line += text.count("\n") + 1
         yield text
         if progress is not None:

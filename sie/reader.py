@@ -22,6 +22,7 @@ from sie.findings import Finding, finding, has_errors
 from sie.model import SieFile, Voucher
 from sie.records import Builder
 from sie.syntax import (
+    Line,
     LineSyntaxError,
     Record,
     parse_line,
@@ -144,7 +145,7 @@ def read(
             for _ in _run(builder, pieces):
                 pass
         else:
-            _run_lark(builder, enc.piece_lines(pieces))
+            _run_lark(builder, pieces)
         model = builder.finish()
     return ReadResult(
         model=model,
@@ -173,6 +174,7 @@ def _run(
     file = builder.file
     number = 0
     for piece in pieces:
+        original = getattr(piece, "original", None)  # before Latin-1 repairs (#KSUMMA)
         pos = 0
         size = len(piece)
         while pos <= size:
@@ -188,7 +190,7 @@ def _run(
             if stop < 0:
                 stop = size
             text = piece[pos:stop]
-            pos = stop + 1
+            start, pos = pos, stop + 1
             number += 1
             if len(text) < 4 and (stripped := text.strip(" \t\r\f\v")) in ("{", "}", ""):
                 if stripped:
@@ -203,7 +205,10 @@ def _run(
                 findings.append(_syntax_finding(exc, text, number, file))
                 continue
             if type(parsed) is Record:
-                record(parsed)
+                if original is not None and builder.running.crc is not None:
+                    record(parsed, _as_written(parse_line, original[start:stop], number))
+                else:
+                    record(parsed)
             elif parsed is not None:
                 builder.brace(parsed, number)  # type: ignore[arg-type]
             if pending:
@@ -212,20 +217,37 @@ def _run(
     builder.lines = number
 
 
-def _run_lark(builder: Builder, lines: Iterator[str]) -> None:
+def _run_lark(builder: Builder, pieces: Iterator[str]) -> None:
     """Feed lines to the builder using the Lark grammar alone (the reference path)."""
     number = 0
-    for number, text in enumerate(lines, 1):
-        try:
-            parsed = parse_line_lark(text, number)
-        except LineSyntaxError as exc:
-            builder.findings.append(_syntax_finding(exc, text, number, builder.file))
-            continue
-        if type(parsed) is Record:
-            builder.record(parsed)
-        elif parsed is not None:
-            builder.brace(parsed, number)  # type: ignore[arg-type]
+    for piece in pieces:
+        original = getattr(piece, "original", None)  # before Latin-1 repairs (#KSUMMA)
+        written = original.split("\n") if original is not None else None
+        for index, text in enumerate(piece.split("\n")):
+            number += 1
+            try:
+                parsed = parse_line_lark(text, number)
+            except LineSyntaxError as exc:
+                builder.findings.append(_syntax_finding(exc, text, number, builder.file))
+                continue
+            if type(parsed) is Record:
+                if written is not None and builder.running.crc is not None:
+                    builder.record(parsed, _as_written(parse_line_lark, written[index], number))
+                else:
+                    builder.record(parsed)
+            elif parsed is not None:
+                builder.brace(parsed, number)  # type: ignore[arg-type]
     builder.lines = number
+
+
+def _as_written(parse: Callable[[str, int], Line], text: str, number: int) -> Record | None:
+    """A line as the file's bytes have it, before Latin-1 repairs: what a ``#KSUMMA``
+    counts. A repair changes one letter for another, never the line's structure."""
+    try:
+        parsed = parse(text, number)
+    except LineSyntaxError:
+        return None
+    return parsed if type(parsed) is Record else None
 
 
 def _syntax_finding(exc: LineSyntaxError, text: str, number: int, file: str) -> Finding:

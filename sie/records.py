@@ -121,14 +121,18 @@ class Builder:
         """A ``{`` or ``}`` line."""
         self.blocks.brace(brace, line)
 
-    def record(self, rec: Record) -> None:
-        """Take one record: count it, check what it says about the file, hand it on."""
+    def record(self, rec: Record, written: Record | None = None) -> None:
+        """Take one record: count it, check what it says about the file, hand it on.
+
+        ``written`` is the same line before Latin-1 repairs, when it had any: an open
+        ``#KSUMMA`` counts the file's own characters.
+        """
         label = rec.label
         self._label = label
         counts = self.label_counts
         counts[label] = counts.get(label, 0) + 1
         if self.running.crc is not None and label != "#KSUMMA":
-            self.running.add(label, rec.fields)
+            self.running.add(label, (written or rec).fields)
         if rec.unterminated:
             self.report(
                 "unterminated-quote",

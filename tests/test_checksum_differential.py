@@ -117,3 +117,25 @@ def test_checksummed_blocks_are_taken_by_the_block_path(monkeypatch: pytest.Monk
     result, taken = read_counting_blocks(monkeypatch, data)
     assert taken >= len(result.model.vouchers) - 5
     assert computed(result) == computed(sie.read(data, fast=False))
+
+
+def test_a_checksum_counts_the_files_own_bytes_where_letters_were_repaired() -> None:
+    """A Latin-1 letter inside CP437 text is repaired in the model (and reported), but a
+    #KSUMMA was computed over the file's bytes: the check uses them, on both paths."""
+    path = SAMPLES / "norrsken_ab_2025.se"
+    if not path.exists():
+        pytest.skip(f"no sample {path.name}")
+    raw = path.read_bytes()
+    assert b"#FNAMN " in raw and raw.count(b"Kundfaktura") > 3
+    raw = raw.replace(b"Kundfaktura", b"Kundf\xe5ktura", 3)  # 0xE5: Latin-1 'å', CP437 'σ'
+    raw = raw.replace(b'#FNAMN "', b'#FNAMN "K\xe5ffe ', 1)
+    data = checksummed(raw)
+    fast = sie.read(data)
+    assert sum(f.code == "encoding-repair" for f in fast.findings) == 4
+    assert repr(fast.model).count("Kundfåktura") == 3
+    assert fast.model.header.company_name.startswith("Kåffe ")
+    expected = per_record(fast, data)
+    assert computed(fast) == computed(sie.read(data, fast=False)) == expected
+    right = data.replace(b"#KSUMMA %d" % WRONG, b"#KSUMMA %d" % expected)
+    for result in (sie.read(right), sie.read(right, fast=False)):
+        assert [f.code for f in result.findings if f.code.startswith("ksumma")] == ["ksumma-ok"]
