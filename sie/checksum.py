@@ -23,7 +23,7 @@ _CP437 = codecs.charmap_build(bytes(range(256)).decode("cp437"))
 
 def cp437(text: str) -> bytes:
     """``text`` as CP437 bytes, a character CP437 lacks as ``?`` (``errors="replace"``)."""
-    return codecs.charmap_encode(text, "replace", _CP437)[0]  # type: ignore[attr-defined,no-any-return]
+    return codecs.charmap_encode(text, "replace", _CP437)[0]
 
 
 def record_bytes(label: str, fields: Sequence[Field]) -> bytes:

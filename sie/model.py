@@ -30,7 +30,7 @@ PeriodKind = Literal["PSALDO", "PBUDGET"]
 
 
 def _line() -> int:
-    return attrs.field(default=0, eq=False, kw_only=True)  # type: ignore[no-any-return]
+    return attrs.field(default=0, eq=False, kw_only=True)
 
 
 def _compared_on(width: int) -> tuple[Any, Any, Any]:
@@ -41,12 +41,12 @@ def _compared_on(width: int) -> tuple[Any, Any, Any]:
     def __eq__(self: tuple[Any, ...], other: object) -> bool:
         if type(other) is not type(self):
             return False if isinstance(other, tuple) else NotImplemented
-        return self[:width] == other[:width]  # type: ignore[index]
+        return self[:width] == other[:width]
 
     def __ne__(self: tuple[Any, ...], other: object) -> bool:
         if type(other) is not type(self):
             return True if isinstance(other, tuple) else NotImplemented
-        return self[:width] != other[:width]  # type: ignore[index]
+        return self[:width] != other[:width]
 
     def __hash__(self: tuple[Any, ...]) -> int:
         return hash(self[:width])
@@ -113,6 +113,11 @@ class Row(_RowFields):
     def line(self) -> int:
         """The row's line in the file it was read from (0 when it was not read)."""
         return self.line_base + self.line_offset
+
+    def __repr__(self) -> str:
+        pairs = zip(self._fields[:9], self[:9], strict=True)
+        shown = ", ".join(f"{name}={value!r}" for name, value in pairs)
+        return f"Row({shown}, line={self.line})"
 
     def _replace(self, **changes: Any) -> Row:
         if "line" in changes:

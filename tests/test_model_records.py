@@ -36,6 +36,7 @@ def test_row_line_is_a_field_for_construction_and_replace() -> None:
     assert moved.line == 12 and moved.text == "Kaffe" and type(moved) is Row
     assert row._replace(text="Te").line == 7
     assert pickle.loads(pickle.dumps(row)).line == 7
+    assert repr(row).endswith("added=False, line=7)") and "line_base" not in repr(row)
 
 
 def test_a_voucher_compares_without_line_and_source_fields() -> None:

@@ -91,7 +91,7 @@ def write(book: Book) -> None:
         "0%",
     )
     pfond = settings.pfond
-    choice_value: Value = {"max": "max", "none": "ingen"}.get(str(pfond), pfond)  # type: ignore[arg-type]
+    choice_value: Value = {"max": "max", "none": "ingen"}.get(str(pfond), pfond)
     choice = setting(
         "Avsättning: max, ingen eller belopp", choice_value, st.AMOUNT, "högst maxbeloppet"
     )
