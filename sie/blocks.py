@@ -36,6 +36,13 @@ def _first(value: str, _default: str) -> str:
     return value
 
 
+def _shared_content(raw: str, keep: Callable[[str, str], str]) -> str:
+    """A field's content (``raw`` as matched, not empty), one shared copy of it."""
+    if raw[0] == '"':
+        raw = raw[1:-1] if "\\" not in raw else content(raw)
+    return keep(raw, raw)
+
+
 class VoucherBlocks:
     """The voucher being read, and the vouchers read so far (when kept)."""
 
@@ -289,28 +296,26 @@ class VoucherBlocks:
         kept = self.vouchers.append if self.keep_vouchers else None
         handed = self.on_voucher
         make = tuple.__new__  # a Row or Voucher without the keyword handling of Row(...)
-
-        def shared(raw: str | None) -> str:
-            text = content(raw)
-            return keep(text, text)
-
         strings = self._strings
         # Streaming hands back every STREAM_BATCH vouchers, so that the caller can pass
         # them on before more are made (a piece holds thousands).
-        stop = self.taken_vouchers + STREAM_BATCH if handed is not None else -1
-        while piece.startswith("#VER", pos) and self.taken_vouchers != stop:
+        limit = STREAM_BATCH if handed is not None else -1
+        taken = taken_rows = 0
+        while piece.startswith("#VER", pos) and taken != limit:
             if len(strings) > SHARED_TEXTS:
                 strings.clear()
             m = match(piece, pos)
             if m is None:
                 break
             series, number_text, date, text, reg_date, sign = m.group(1, 2, 3, 4, 5, 6)
-            when = day(date) if date is not None and date != '""' else None
+            when = dates_get(date)
             if when is None:
-                break
+                when = day(date) if date is not None and date != '""' else None
+                if when is None:
+                    break
             registered = None
             if reg_date is not None and reg_date != '""':
-                registered = day(reg_date)
+                registered = dates_get(reg_date) or day(reg_date)
                 if registered is None:
                     break
             start, end = m.span(7)  # the rows, read in place (no copy of their text)
@@ -373,23 +378,27 @@ class VoucherBlocks:
             else:  # every row read: the voucher is taken
                 if parts is not None and crc is not None:
                     running.crc = zlib.crc32(cp437("".join(parts)), crc)
+                if series[0] == '"':
+                    series = content(series)
+                text = _shared_content(text, keep) if text else ""
+                sign = _shared_content(sign, keep) if sign else ""
                 voucher = make(
                     Voucher,
                     (
-                        shared(series),
+                        keep(series, series),
                         content(number_text),
                         when,
-                        shared(text) if text else "",
+                        text,
                         registered,
-                        shared(sign) if sign else "",
+                        sign,
                         tuple(rows),
                         None,
                         None,
                         first,
                     ),
                 )
-                self.taken_rows += len(rows)
-                self.taken_vouchers += 1
+                taken += 1
+                taken_rows += len(rows)
                 if kept is not None:
                     kept(voucher)
                 if handed is not None:
@@ -398,6 +407,8 @@ class VoucherBlocks:
                 pos = m.end() + 1
                 continue
             break  # a row the fast path does not read: the line path takes the block
+        self.taken_vouchers += taken
+        self.taken_rows += taken_rows
         return pos, number
 
     def _objects(self, raw: str, line: int) -> tuple[ObjectRef, ...] | None:
